@@ -1,0 +1,47 @@
+/**
+ * Integration setup: one fresh PostgreSQL database per run (dropped afterwards) on the server in
+ * TEST_DATABASE_URL (default: the machine's 127.0.0.1:5432), a per-run BullMQ key prefix, and a
+ * refusal to run when a configured external root URL is not loopback.
+ */
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+
+const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  for (const name of ['YANDEX_GPT_BASE_URL', 'TELEGRAM_API_ROOT']) {
+    const value = process.env[name];
+    if (value && !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(value)) {
+      throw new Error(`${name} points at ${value}; tests may only reach loopback`);
+    }
+  }
+  const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const database = `supportbot_test_${runId}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  project.provide('databaseUrl', url.toString());
+  project.provide('redisUrl', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  project.provide('runId', runId);
+
+  const { migrateDatabase } = await import('../../src/db/migrate.js');
+  await migrateDatabase(url.toString());
+
+  return async () => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await client.end();
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    redisUrl: string;
+    runId: string;
+  }
+}
