@@ -64,3 +64,16 @@ export function retryAfterOf(error: unknown): number | undefined {
   if (error instanceof LlmRequestError && error.status === 429) return error.retryAfterMs ?? 1000;
   return undefined;
 }
+
+/**
+ * Another run holds the conversation's reply lease: this job must wait its turn without using up
+ * an attempt. The queue edge postpones the job by `retryAfterMs`.
+ */
+export class ConversationBusyError extends AppError {
+  constructor(
+    conversationId: string,
+    readonly retryAfterMs: number,
+  ) {
+    super('core.conversation_busy', `answer conversation ${conversationId}: another run holds the lease`);
+  }
+}

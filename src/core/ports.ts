@@ -182,3 +182,25 @@ export interface OperatorDesk {
   /** Passes a customer's message to the operator who has the conversation (or keeps it for when one takes it). */
   forwardToOperator(conversation: Conversation, message: StoredMessage): Promise<void>;
 }
+
+/** What the core reports for metrics; the HTTP layer turns it into Prometheus series. */
+export interface CoreMetrics {
+  /** One model call: how it ended, how long it took, and its token usage when it succeeded. */
+  modelCall(outcome: 'ok' | 'error', seconds: number, usage?: CompletionUsage): void;
+  /** One reply stored, by kind. */
+  reply(kind: ReplyKind): void;
+}
+
+/** Everything the core's use cases need, chosen by the composition root. */
+export interface CoreDeps {
+  store: ConversationStore;
+  replies: JobQueue<ReplyJob>;
+  /** Null when no credentials are configured: the bot answers from the knowledge base. */
+  model: LanguageModel | null;
+  knowledge: KnowledgeBase;
+  outboxes: Partial<Record<ChannelId, ChannelOutbox>>;
+  desk: OperatorDesk;
+  logger: Logger;
+  clock: Clock;
+  metrics: CoreMetrics;
+}

@@ -4,6 +4,7 @@
  * refusal to run when a configured external root URL is not loopback.
  */
 import pg from 'pg';
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,0 +1,93 @@
+/**
+ * The one validated configuration, parsed from the environment once (names as in CONTRACT.md).
+ * Every problem is reported together; modules receive typed option objects, never process.env.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const url = z.string().url();
+
+export const configSchema = z.object({
+  PORT: int(0, 65535).default(8000).describe('HTTP listen port'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('HTTP listen address'),
+  DATA_DIR: z.string().min(1).default('./data').describe('embedded database files and other local state'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .describe('external PostgreSQL; unset: embedded PostgreSQL under DATA_DIR'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional()
+    .describe('Redis for BullMQ queues, cross-process signals and shared rate limits; unset: in-process'),
+  PROMPTS_DIR: z.string().min(1).default('./prompts').describe('the folder managers edit'),
+  YANDEX_API_KEY: z.string().min(1).optional().describe('YandexGPT API key (sent as Api-Key)'),
+  YANDEX_IAM_TOKEN: z.string().min(1).optional().describe('YandexGPT IAM token (sent as Bearer)'),
+  YANDEX_FOLDER_ID: z.string().min(1).optional().describe('Yandex Cloud folder; part of modelUri'),
+  YANDEX_GPT_MODEL: z.string().min(1).default('yandexgpt-lite/latest').describe('model path after gpt://<folder>/'),
+  YANDEX_GPT_TEMPERATURE: z.coerce.number().min(0).max(1).default(0.6).describe('sampling temperature'),
+  YANDEX_GPT_MAX_TOKENS: int(1, 32000).default(2000).describe('answer length limit, tokens'),
+  YANDEX_GPT_BASE_URL: url.default('https://llm.api.cloud.yandex.net').describe('API root'),
+  YANDEX_DATA_LOGGING: bool.default(false).describe('whether Yandex may keep prompts'),
+  LLM_CONCURRENCY: int(1, 1000).default(10).describe('generations in flight across all workers'),
+  LLM_RPS: int(1).optional().describe('cap on model requests per second across all workers'),
+  LLM_TIMEOUT_MS: int(1000).default(30000).describe('per-call timeout, ms'),
+  CATALOG_URL: url.optional().describe('YML or CSV feed to load the catalog from'),
+  CATALOG_REFRESH_MINUTES: int(1).default(60).describe('catalog feed refresh period, minutes'),
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional().describe("customers' bot token; unset: channel off"),
+  TELEGRAM_OPERATOR_BOT_TOKEN: z.string().min(1).optional().describe("operators' bot token; unset: handoff notices off"),
+  TELEGRAM_API_ROOT: url.default('https://api.telegram.org').describe('Bot API root'),
+  TELEGRAM_WEBHOOK_BASE_URL: url.optional().describe('public base URL for webhooks; unset: long polling'),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
+    .optional()
+    .describe('secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token'),
+  CORS_ORIGINS: z.string().default('*').describe('comma-separated origins allowed to call the chat API, or *'),
+  TRUST_PROXY: z.string().default('loopback').describe('Express trust proxy setting'),
+  RATE_LIMIT_MESSAGES_PER_MINUTE: int(1).default(20).describe('messages one visitor may send a minute'),
+  RATE_LIMIT_ADDRESS_PER_MINUTE: int(1).default(600).describe('chat-API requests one address may make a minute'),
+  MAX_MESSAGE_CHARS: int(1, 100_000).default(4000).describe('longest accepted message, characters'),
+  MAX_BODY_BYTES: int(256, 10_000_000).default(65536).describe('largest accepted request body, bytes'),
+  SESSION_SECRET: z.string().min(16).optional().describe('signs admin sessions; unset: generated in DATA_DIR'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BULLMQ_PREFIX: z.string().min(1).default('supportbot').describe('key prefix of the BullMQ queues in Redis'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Thrown with every problem of the environment listed, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; empty strings count as unset (compose files often pass `VAR=`). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const config = parsed.data;
+  const problems: string[] = [];
+  if ((config.YANDEX_API_KEY || config.YANDEX_IAM_TOKEN) && !config.YANDEX_FOLDER_ID) {
+    problems.push('YANDEX_FOLDER_ID: required when YANDEX_API_KEY or YANDEX_IAM_TOKEN is set');
+  }
+  if (config.TELEGRAM_WEBHOOK_BASE_URL && !config.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_BASE_URL is set');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** Whether YandexGPT credentials are present; without them the bot answers from the knowledge base. */
+export function hasLlmCredentials(config: Config): boolean {
+  return Boolean((config.YANDEX_API_KEY || config.YANDEX_IAM_TOKEN) && config.YANDEX_FOLDER_ID);
+}

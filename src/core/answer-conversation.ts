@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { deliverStored } from './deliver.js';
+import { ConversationBusyError, LlmRequestError } from './errors.js';
+import { requestHandoff } from './handoff.js';
+import type { ChatTurn, Completion, CoreDeps, JobContext, ReplyJob } from './ports.js';
+import type { Conversation, StoredMessage } from './types.js';
+
+export interface AnswerOptions {
+  /** How long one run may hold the conversation's lease, ms: longer than a model call can take. */
+  leaseMs: number;
+  /** How soon a job that found the conversation busy runs again, ms. @defaultValue 250 */
+  busyRetryMs?: number;
+  /** Earlier messages loaded for the model (the composer trims them further to its budget). @defaultValue 30 */
+  historyLimit?: number;
+  /** After this long, a message the provider keeps rate-limiting gets the fallback instead, ms. @defaultValue 120000 */
+  giveUpAfterMs?: number;
+  /** Messages answered by one run before it lets other jobs in. @defaultValue 20 */
+  maxPerRun?: number;
+}
+
+/**
+ * The reply worker's job: answers the conversation's pending messages oldest first, one model call
+ * at a time per conversation (a lease in the database, across all workers). A job finds the work
+ * by conversation, not by its own message, so replies keep the order of acceptance whichever job
+ * runs first. Throws to retry (the queue's attempts and backoff apply); on the final attempt, or
+ * when retrying cannot help, it settles the message with an offline answer or the fallback text.
+ */
+export async function answerConversation(deps: CoreDeps, job: ReplyJob, context: JobContext, options: AnswerOptions): Promise<void> {
+  const owner = `${context.jobId}/${context.attempt}/${randomUUID()}`;
+  if (!(await deps.store.acquireLease(job.conversationId, owner, options.leaseMs))) {
+    throw new ConversationBusyError(job.conversationId, options.busyRetryMs ?? 250);
+  }
+  try {
+    for (let answered = 0; answered < (options.maxPerRun ?? 20); answered += 1) {
+      const conversation = await deps.store.getConversation(job.conversationId);
+      if (!conversation || conversation.state !== 'bot') return;
+      const message = await deps.store.nextPending(job.conversationId);
+      if (!message) return;
+      await answerMessage(deps, conversation, message, context, options);
+    }
+  } finally {
+    await deps.store.releaseLease(job.conversationId, owner);
+  }
+}
+
+async function answerMessage(
+  deps: CoreDeps,
+  conversation: Conversation,
+  message: StoredMessage,
+  context: JobContext,
+  options: AnswerOptions,
+): Promise<void> {
+  const log = deps.logger.child({ conversationId: conversation.id, channel: conversation.address.channel, jobId: context.jobId });
+  if (!deps.model) return settleOffline(deps, conversation, message);
+
+  const earlier = await deps.store.history(conversation.id, message.id, options.historyLimit ?? 30);
+  const turns = deps.knowledge.composePrompt({ question: message.text, history: earlier.map(toTurn) });
+  void deps.outboxes[conversation.address.channel]?.showTyping?.(conversation.address).catch(() => undefined);
+
+  let completion: Completion;
+  const started = performance.now();
+  try {
+    completion = await deps.model.complete(turns, { signal: context.signal });
+    deps.metrics.modelCall('ok', (performance.now() - started) / 1000, completion.usage);
+  } catch (error) {
+    deps.metrics.modelCall('error', (performance.now() - started) / 1000);
+    const age = deps.clock.now().getTime() - message.createdAt.getTime();
+    const permanent = error instanceof LlmRequestError && !error.retryable;
+    const starved = error instanceof LlmRequestError && error.status === 429 && age > (options.giveUpAfterMs ?? 120_000);
+    if (context.signal.aborted || !(context.isFinalAttempt || permanent || starved)) throw error;
+    log.error({ err: error, messageId: message.id, attempt: context.attempt }, 'model failed for good; answering from the knowledge base');
+    return settleOffline(deps, conversation, message);
+  }
+
+  if (completion.status === 'content_filter') {
+    // The provider refused; its text is not for the customer. The knowledge base may still help.
+    log.warn({ messageId: message.id }, 'model reply withheld by the content filter');
+    return settleOffline(deps, conversation, message);
+  }
+  if (completion.status === 'truncated') {
+    log.warn({ messageId: message.id, outputTokens: completion.usage.outputTokens }, 'model reply cut at the token limit; delivered as is');
+  }
+  if (deps.knowledge.isOutOfDepth(completion.text)) {
+    log.info({ messageId: message.id }, 'model reply is out of its depth; not delivered');
+    log.debug({ messageId: message.id, text: completion.text }, 'withheld model reply');
+    await requestHandoff(deps, conversation, message, 'out_of_depth');
+    return;
+  }
+  const reply = await deps.store.recordReply({
+    inboundId: message.id,
+    text: completion.text,
+    author: 'GPT',
+    kind: 'answer',
+    status: 'answered',
+    usage: completion.usage,
+  });
+  if (!reply) return;
+  deps.metrics.reply('answer');
+  await deliverStored(deps, conversation.address, reply);
+}
+
+/** Answers from the knowledge base alone, or with the fallback text: never silence. */
+async function settleOffline(deps: CoreDeps, conversation: Conversation, message: StoredMessage): Promise<void> {
+  const offline = deps.knowledge.offlineAnswer(message.text);
+  const kind = offline ? 'offline' : 'fallback';
+  const reply = await deps.store.recordReply({
+    inboundId: message.id,
+    text: offline ?? deps.knowledge.text('fallback'),
+    author: 'GPT',
+    kind,
+    status: kind,
+  });
+  if (!reply) return;
+  deps.metrics.reply(kind);
+  await deliverStored(deps, conversation.address, reply);
+}
+
+function toTurn(message: StoredMessage): ChatTurn {
+  return { role: message.author === 'CUSTOMER' ? 'user' : 'assistant', text: message.text };
+}

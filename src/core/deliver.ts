@@ -1,0 +1,20 @@
+import type { CoreDeps } from './ports.js';
+import type { ConversationAddress, StoredMessage } from './types.js';
+
+/**
+ * Hands a stored message to its channel. The database already holds it, so a failure here only
+ * delays it: the web visitor's next poll claims it anyway, and push channels retry from the store.
+ */
+export async function deliverStored(deps: Pick<CoreDeps, 'outboxes' | 'logger'>, to: ConversationAddress, message: StoredMessage): Promise<void> {
+  const outbox = deps.outboxes[to.channel];
+  if (!outbox) {
+    deps.logger.error({ channel: to.channel, messageId: message.id }, 'deliver reply: channel is not running');
+    return;
+  }
+  if (message.author === 'CUSTOMER') return;
+  try {
+    await outbox.deliver(to, { kind: 'reply', messageId: message.id, text: message.text, author: message.author });
+  } catch (error) {
+    deps.logger.warn({ err: error, channel: to.channel, messageId: message.id }, 'deliver reply: channel refused; stays stored for retry');
+  }
+}

@@ -1,0 +1,38 @@
+import { requestHandoff } from './handoff.js';
+import { replyJobId } from './jobs.js';
+import type { CoreDeps } from './ports.js';
+import type { InboundMessage, StoredMessage } from './types.js';
+
+export interface ReceivedMessage {
+  message: StoredMessage;
+  duplicate: boolean;
+}
+
+/**
+ * Accepts a customer's message from any channel: stores it (the database is the source of truth),
+ * then routes it by the conversation's state: to the bot's reply queue, or to the operator.
+ * Once this returns, the message will get an outcome even if the queue was unreachable: the
+ * recovery sweep re-enqueues every pending message.
+ */
+export async function receiveMessage(deps: CoreDeps, inbound: InboundMessage): Promise<ReceivedMessage> {
+  const { conversation, message, duplicate } = await deps.store.accept(inbound);
+  const log = deps.logger.child({ conversationId: conversation.id, channel: conversation.address.channel });
+  if (duplicate) {
+    log.debug({ messageId: message.id }, 'duplicate inbound message ignored');
+    return { message, duplicate };
+  }
+  if (message.status === 'operator') {
+    await deps.desk.forwardToOperator(conversation, message);
+    return { message, duplicate };
+  }
+  if (deps.knowledge.wantsPerson(message.text)) {
+    await requestHandoff(deps, conversation, message, 'customer_request');
+    return { message, duplicate };
+  }
+  try {
+    await deps.replies.enqueue(replyJobId(message.id), { conversationId: conversation.id, messageId: message.id });
+  } catch (error) {
+    log.warn({ err: error, messageId: message.id }, 'enqueue reply: queue unreachable; the recovery sweep will retry');
+  }
+  return { message, duplicate };
+}

@@ -1,0 +1,206 @@
+/**
+ * The ConversationStore on PostgreSQL through MikroORM's connection. Each write that must happen
+ * exactly once is one SQL statement whose WHERE clause is the guard, so concurrent polls, re-run
+ * jobs and duplicate webhooks cannot double it, without read-then-write races.
+ */
+import type { AcceptedMessage, ConversationStore, NewReply } from '../core/ports.js';
+import type {
+  Author,
+  ChannelId,
+  Conversation,
+  ConversationAddress,
+  ConversationState,
+  InboundMessage,
+  InboundStatus,
+  StoredMessage,
+} from '../core/types.js';
+import type { Orm } from './orm.js';
+
+type Row = Record<string, unknown>;
+
+const MESSAGE_COLUMNS = 'id, conversation_id, author, text, status, reply_to_id, created_at';
+
+function toMessage(row: Row): StoredMessage {
+  const message: StoredMessage = {
+    id: String(row.id),
+    conversationId: String(row.conversation_id),
+    author: row.author as Author,
+    text: row.text as string,
+    createdAt: new Date(row.created_at as string | Date),
+  };
+  if (row.status) message.status = row.status as InboundStatus;
+  if (row.reply_to_id) message.replyToId = String(row.reply_to_id);
+  return message;
+}
+
+function toConversation(row: Row): Conversation {
+  const conversation: Conversation = {
+    id: String(row.id),
+    address: { channel: row.channel as ChannelId, chatId: row.chat_id as string },
+    state: row.state as ConversationState,
+    createdAt: new Date(row.created_at as string | Date),
+  };
+  if (row.sender_name || row.sender_username) {
+    conversation.sender = {};
+    if (row.sender_name) conversation.sender.name = row.sender_name as string;
+    if (row.sender_username) conversation.sender.username = row.sender_username as string;
+  }
+  return conversation;
+}
+
+export function createMikroConversationStore(orm: Orm): ConversationStore {
+  const connection = orm.em.getConnection();
+  const all = (sql: string, params: unknown[] = []) => connection.execute<Row[]>(sql, params, 'all');
+
+  return {
+    async accept(message: InboundMessage): Promise<AcceptedMessage> {
+      const { channel, chatId } = message.address;
+      // The upsert locks the conversation row until commit, so two messages of one conversation
+      // get ids in commit order: the reply worker's "oldest pending" is the order of acceptance.
+      const rows = await all(
+        `with conv as (
+           insert into conversation (channel, chat_id, sender_name, sender_username) values (?, ?, ?, ?)
+           on conflict (channel, chat_id) do update set updated_at = now(),
+             sender_name = coalesce(excluded.sender_name, conversation.sender_name),
+             sender_username = coalesce(excluded.sender_username, conversation.sender_username)
+           returning id, channel, chat_id, state, sender_name, sender_username, created_at
+         ), msg as (
+           insert into message (conversation_id, author, kind, text, external_id, status)
+           select id, 'CUSTOMER', 'text', ?, ?, case when state = 'bot' then 'pending' else 'operator' end from conv
+           on conflict (conversation_id, external_id) where external_id is not null do nothing
+           returning id, conversation_id, author, text, status, reply_to_id, created_at
+         )
+         select row_to_json(conv) as conv, row_to_json(msg) as msg from conv left join msg on true`,
+        [channel, chatId, message.sender?.name ?? null, message.sender?.username ?? null, message.text, message.externalId],
+      );
+      const row = rows[0] as { conv: Row; msg: Row | null };
+      const conversation = toConversation(row.conv);
+      if (row.msg) return { conversation, message: toMessage(row.msg), duplicate: false };
+      const existing = await all(
+        `select ${MESSAGE_COLUMNS} from message where conversation_id = ? and external_id = ?`,
+        [conversation.id, message.externalId],
+      );
+      return { conversation, message: toMessage(existing[0] as Row), duplicate: true };
+    },
+
+    async getConversation(id) {
+      const rows = await all(
+        'select id, channel, chat_id, state, sender_name, sender_username, created_at from conversation where id = ?',
+        [id],
+      );
+      return rows[0] ? toConversation(rows[0]) : null;
+    },
+
+    async acquireLease(conversationId, owner, ttlMs) {
+      const rows = await all(
+        `update conversation set lease_owner = ?, lease_until = now() + (? * interval '1 millisecond')
+         where id = ? and (lease_until is null or lease_until < now() or lease_owner = ?) returning id`,
+        [owner, ttlMs, conversationId, owner],
+      );
+      return rows.length === 1;
+    },
+
+    async releaseLease(conversationId, owner) {
+      await all('update conversation set lease_owner = null, lease_until = null where id = ? and lease_owner = ?', [
+        conversationId,
+        owner,
+      ]);
+    },
+
+    async releaseAllLeases() {
+      await all('update conversation set lease_owner = null, lease_until = null where lease_owner is not null');
+    },
+
+    async nextPending(conversationId) {
+      const rows = await all(
+        `select ${MESSAGE_COLUMNS} from message where conversation_id = ? and status = 'pending' order by id limit 1`,
+        [conversationId],
+      );
+      return rows[0] ? toMessage(rows[0]) : null;
+    },
+
+    async history(conversationId, beforeId, limit) {
+      // Notices (connecting, chat finished) are for the customer, not for the model.
+      const rows = await all(
+        `select * from (
+           select ${MESSAGE_COLUMNS} from message
+           where conversation_id = ? and id < ? and kind <> 'notice' order by id desc limit ?
+         ) recent order by id`,
+        [conversationId, beforeId, limit],
+      );
+      return rows.map(toMessage);
+    },
+
+    async recordReply(reply: NewReply) {
+      const rows = await all(
+        `with answered as (
+           update message set status = ?, handoff = coalesce(?, handoff)
+           where id = ? and status = 'pending' returning conversation_id
+         )
+         insert into message (conversation_id, author, kind, text, reply_to_id, input_tokens, output_tokens, total_tokens, model_version)
+         select conversation_id, ?, ?, ?, ?, ?, ?, ?, ? from answered
+         returning ${MESSAGE_COLUMNS}`,
+        [
+          reply.status,
+          reply.handoff ?? null,
+          reply.inboundId,
+          reply.author,
+          reply.kind,
+          reply.text,
+          reply.inboundId,
+          reply.usage?.inputTokens ?? null,
+          reply.usage?.outputTokens ?? null,
+          reply.usage?.totalTokens ?? null,
+          reply.usage?.modelVersion ?? null,
+        ],
+      );
+      return rows[0] ? toMessage(rows[0]) : null;
+    },
+
+    async addOutbound(conversationId, text, author, kind) {
+      const rows = await all(
+        `insert into message (conversation_id, author, kind, text) values (?, ?, ?, ?) returning ${MESSAGE_COLUMNS}`,
+        [conversationId, author, kind, text],
+      );
+      return toMessage(rows[0] as Row);
+    },
+
+    async transition(conversationId, from, to) {
+      const rows = await all(
+        `with moved as (
+           update conversation set state = ?, updated_at = now() where id = ? and state = any(?::text[]) returning id
+         ), parked as (
+           update message set status = 'operator'
+           where ? <> 'bot' and conversation_id in (select id from moved) and status = 'pending' returning id
+         )
+         select (select count(*) from moved) as moved, (select count(*) from parked) as parked`,
+        [to, conversationId, from, to],
+      );
+      return Number(rows[0]?.moved) === 1;
+    },
+
+    async claimUndelivered(address: ConversationAddress) {
+      const rows = await all(
+        `update message m set delivered_at = now()
+         from conversation c
+         where c.channel = ? and c.chat_id = ? and m.conversation_id = c.id
+           and m.author <> 'CUSTOMER' and m.delivered_at is null
+         returning m.id, m.conversation_id, m.author, m.text, m.status, m.reply_to_id, m.created_at`,
+        [address.channel, address.chatId],
+      );
+      return rows.map(toMessage).sort((a, b) => Number(a.id) - Number(b.id));
+    },
+
+    async markDelivered(messageId) {
+      await all('update message set delivered_at = now() where id = ? and delivered_at is null', [messageId]);
+    },
+
+    async findStalePending(acceptedBefore, limit) {
+      const rows = await all(
+        `select id, conversation_id from message where status = 'pending' and created_at < ? order by id limit ?`,
+        [acceptedBefore, limit],
+      );
+      return rows.map((r) => ({ conversationId: String(r.conversation_id), messageId: String(r.id) }));
+    },
+  };
+}
