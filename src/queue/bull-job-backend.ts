@@ -9,8 +9,8 @@ import { classifyFailure } from './failure.js';
 import type { JobBackend, JobBackendOptions, JobProcessor, JobWorkerOptions, QueueDepth } from './job-backend.js';
 
 export interface BullJobBackendOptions extends JobBackendOptions {
-  /** Makes a new Redis connection (BullMQ workers need their own blocking connection). */
-  connect: () => Redis;
+  /** Makes a new Redis connection: `worker` ones wait out outages, `client` ones fail fast. */
+  connect: (purpose: 'worker' | 'client') => Redis;
   /** Key prefix in Redis; tests use one per run. */
   prefix: string;
   logger: Logger;
@@ -20,7 +20,7 @@ export function createBullJobBackend<T extends object>(options: BullJobBackendOp
   const { name, prefix, logger } = options;
   const attempts = options.attempts ?? 5;
   const backoffMs = options.backoffMs ?? 1000;
-  const queueConnection = options.connect();
+  const queueConnection = options.connect('client');
   const queue = new Queue<T>(name, {
     connection: queueConnection,
     prefix,
@@ -89,7 +89,7 @@ export function createBullJobBackend<T extends object>(options: BullJobBackendOp
       if (workerOptions.rps) await queue.setGlobalRateLimit(workerOptions.rps, 1000);
       else await queue.removeGlobalRateLimit();
       worker = new Worker<T>(name, (job, token) => run(processor, job, token), {
-        connection: options.connect(),
+        connection: options.connect('worker'),
         prefix,
         concurrency: workerOptions.concurrency,
         // A worker killed mid-call leaves its job stalled; it is picked up again, a few times.

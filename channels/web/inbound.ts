@@ -1,0 +1,41 @@
+/** The web widget's requests → the core's inbound message, validated as CONTRACT.md says. */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { InvalidInputError } from '../../src/core/errors.js';
+import type { InboundMessage } from '../../src/core/types.js';
+
+const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** The visitor's chat-token from the header, or a 400. */
+export function parseChatToken(header: string | string[] | undefined): string {
+  const token = Array.isArray(header) ? header[0] : header;
+  if (!token) throw new InvalidInputError('web.missing_token', 'chat-token header is required');
+  if (!TOKEN.test(token)) {
+    throw new InvalidInputError('web.invalid_token', 'chat-token must be 16-128 characters of A-Z, a-z, 0-9, _ and -');
+  }
+  return token;
+}
+
+/** The POST body → an inbound message for `token`, or a 400 naming what is wrong. */
+export function toInboundMessage(token: string, body: unknown, maxChars: number, now: Date): InboundMessage {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidInputError('web.invalid_body', 'request body must be a JSON object');
+  }
+  const schema = z.object({
+    message: z
+      .string({ error: (issue) => (issue.input === undefined ? 'message is required' : 'message must be a string') })
+      .refine((text) => text.trim().length > 0, 'message must not be empty')
+      .refine((text) => [...text].length <= maxChars, `message must be at most ${maxChars} characters`),
+  });
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new InvalidInputError('web.invalid_message', parsed.error.issues[0]?.message ?? 'invalid message');
+  }
+  return {
+    address: { channel: 'web', chatId: token },
+    // The widget sends no message id of its own: each POST is a new message.
+    externalId: randomUUID(),
+    text: parsed.data.message.trim(),
+    at: now,
+  };
+}

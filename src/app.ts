@@ -1,0 +1,210 @@
+/**
+ * The composition root: the only module that knows the concrete classes. It builds the object
+ * graph for a role — `all` (one process: API, workers, bots), `api` or `worker` — and returns
+ * start/stop. No module-level singletons: two apps can run side by side in one test process.
+ */
+import { resolve } from 'node:path';
+import type { Router } from 'express';
+import {
+  createMemoryReplySignal,
+  createRedisReplySignal,
+  createWebChannel,
+  createWebRateLimits,
+  type ReplySignal,
+} from '../channels/web/index.js';
+import { hasLlmCredentials, type Config } from './config.js';
+import { answerConversation } from './core/answer-conversation.js';
+import { REPLY_QUEUE } from './core/jobs.js';
+import type { ChannelOutbox, CoreDeps, ReplyJob } from './core/ports.js';
+import { receiveMessage } from './core/receive-message.js';
+import { recoverPending } from './core/recover-pending.js';
+import type { ChannelId } from './core/types.js';
+import { createMikroConversationStore } from './db/mikro-conversation-store.js';
+import { createHttpApp, listen, type RunningServer } from './http/app.js';
+import { createCatalogRouter } from './http/catalog-routes.js';
+import { createMetrics } from './http/metrics.js';
+import { buildOpenApiDocument } from './http/swagger.js';
+import { openDatabase, redisConnector } from './infrastructure.js';
+import { createPromptsKnowledge } from './knowledge/index.js';
+import { createYandexGptModel } from './llm/yandex-gpt-model.js';
+import type { RootLogger } from './logger.js';
+import { createNoOperatorDesk } from './no-operator-desk.js';
+import { createBullJobBackend } from './queue/bull-job-backend.js';
+import { createInProcessJobBackend } from './queue/in-process-job-backend.js';
+import type { JobBackend } from './queue/job-backend.js';
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface AppInfo {
+  role: Role;
+  /** Base URL of the HTTP server, when this role serves HTTP. */
+  url?: string;
+  database: 'embedded' | 'external';
+  queue: 'redis' | 'in-process';
+  channels: ChannelId[];
+  llm: 'yandexgpt' | 'offline';
+}
+
+export interface App {
+  info: AppInfo;
+  deps: CoreDeps;
+  /** Stops in order: HTTP server, bots, workers, ORM, embedded database, Redis. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** How often, and for messages how old, the recovery sweep runs, ms. */
+const SWEEP_EVERY_MS = 30_000;
+const SWEEP_OLDER_THAN_MS = 30_000;
+
+export async function startApp(config: Config, logger: RootLogger, role: Role = 'all'): Promise<App> {
+  if (role !== 'all' && (!config.DATABASE_URL || !config.REDIS_URL)) {
+    throw new StartupError(
+      `start:${role} needs DATABASE_URL and REDIS_URL: separate api and worker processes share work through ` +
+        'PostgreSQL and Redis. For a single process on embedded defaults, run `npm start`.',
+    );
+  }
+  const stack: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    while (stack.length) await (stack.pop() as () => Promise<void>)().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    return await build(config, logger, role, stack, stop);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function build(config: Config, logger: RootLogger, role: Role, stack: Array<() => Promise<void>>, stop: () => Promise<void>): Promise<App> {
+  const connect = redisConnector(config, logger);
+  const sharedRedis = connect?.('client');
+  if (sharedRedis) stack.push(async () => void sharedRedis.disconnect());
+
+  const database = await openDatabase(config, logger);
+  stack.push(() => database.close());
+  const store = createMikroConversationStore(database.orm);
+
+  const knowledge = await createPromptsKnowledge({
+    promptsDir: resolve(config.PROMPTS_DIR),
+    logger: logger.child({ component: 'knowledge' }),
+    catalogUrl: config.CATALOG_URL,
+    catalogRefreshMinutes: config.CATALOG_REFRESH_MINUTES,
+    maxTokens: config.YANDEX_GPT_MAX_TOKENS,
+  });
+  stack.push(() => knowledge.close());
+
+  const model = hasLlmCredentials(config)
+    ? createYandexGptModel({
+        baseUrl: config.YANDEX_GPT_BASE_URL,
+        credentials: { apiKey: config.YANDEX_API_KEY, iamToken: config.YANDEX_IAM_TOKEN },
+        folderId: config.YANDEX_FOLDER_ID as string,
+        model: config.YANDEX_GPT_MODEL,
+        temperature: config.YANDEX_GPT_TEMPERATURE,
+        maxTokens: config.YANDEX_GPT_MAX_TOKENS,
+        timeoutMs: config.LLM_TIMEOUT_MS,
+        dataLogging: config.YANDEX_DATA_LOGGING,
+        logger: logger.child({ component: 'yandexgpt' }),
+      })
+    : null;
+
+  const replies: JobBackend<ReplyJob> = connect
+    ? createBullJobBackend<ReplyJob>({ name: REPLY_QUEUE, prefix: config.BULLMQ_PREFIX, connect, logger: logger.child({ component: 'queue' }) })
+    : createInProcessJobBackend<ReplyJob>({ name: REPLY_QUEUE, logger: logger.child({ component: 'queue' }) });
+  stack.push(() => replies.close());
+
+  const metrics = createMetrics();
+  metrics.watchQueue(REPLY_QUEUE, () => replies.depth());
+  let signal: ReplySignal;
+  if (sharedRedis) signal = createRedisReplySignal(sharedRedis, config.BULLMQ_PREFIX);
+  else {
+    const memorySignal = createMemoryReplySignal();
+    stack.push(async () => memorySignal.close());
+    signal = memorySignal;
+  }
+
+  const outboxes: Partial<Record<ChannelId, ChannelOutbox>> = {};
+  const deps: CoreDeps = {
+    store,
+    replies: replies.queue,
+    model,
+    knowledge,
+    outboxes,
+    desk: createNoOperatorDesk(logger.child({ component: 'operators' })),
+    logger: logger.child({ component: 'core' }),
+    clock: { now: () => new Date() },
+    metrics: metrics.core,
+  };
+
+  const web = createWebChannel(
+    {
+      receive: (message) => receiveMessage(deps, message),
+      claimReplies: (chatId) => store.claimUndelivered({ channel: 'web', chatId }),
+      signal,
+      limits: createWebRateLimits({
+        messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
+        addressPerMinute: config.RATE_LIMIT_ADDRESS_PER_MINUTE,
+        redis: sharedRedis,
+        keyPrefix: config.BULLMQ_PREFIX,
+      }),
+      text: (key) => knowledge.text(key),
+      logger: logger.child({ component: 'web' }),
+    },
+    { maxMessageChars: config.MAX_MESSAGE_CHARS, maxBodyBytes: config.MAX_BODY_BYTES },
+  );
+  outboxes.web = web.outbox;
+
+  if (role !== 'api') {
+    if (!connect) await store.releaseAllLeases(); // one process: no other lease holder can be alive
+    const answerOptions = { leaseMs: config.LLM_TIMEOUT_MS + 15_000 };
+    await replies.startWorker((job, context) => answerConversation(deps, job, context, answerOptions), {
+      concurrency: config.LLM_CONCURRENCY,
+      globalConcurrency: config.LLM_CONCURRENCY,
+      rps: config.LLM_RPS,
+    });
+    await recoverPending(deps, { olderThanMs: 0 });
+    const sweep = setInterval(() => {
+      recoverPending(deps, { olderThanMs: SWEEP_OLDER_THAN_MS }).catch((error: unknown) => logger.warn({ err: error }, 'recovery sweep failed'));
+    }, SWEEP_EVERY_MS);
+    sweep.unref();
+    stack.push(async () => clearInterval(sweep));
+  }
+
+  let server: RunningServer | undefined;
+  if (role !== 'worker') {
+    const routers: Router[] = [web.router, createCatalogRouter({ search: (q: string, limit: number) => knowledge.searchCatalog(q, limit) })];
+    const http = createHttpApp(
+      {
+        logger: logger.child({ component: 'http' }),
+        metrics,
+        routers,
+        readiness: {
+          database: () => database.orm.isConnected(),
+          queue: () => replies.ping(),
+        },
+        openApi: buildOpenApiDocument(process.env.npm_package_version ?? '0.0.0'),
+        text: (key) => knowledge.text(key),
+      },
+      { corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY },
+    );
+    server = await listen(http, config.PORT, config.HOST);
+    const running = server;
+    stack.push(() => running.close());
+  }
+
+  return {
+    info: {
+      role,
+      url: server?.url,
+      database: database.embedded ? 'embedded' : 'external',
+      queue: connect ? 'redis' : 'in-process',
+      channels: Object.keys(outboxes) as ChannelId[],
+      llm: model ? 'yandexgpt' : 'offline',
+    },
+    deps,
+    stop,
+  };
+}

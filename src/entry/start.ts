@@ -1,0 +1,3 @@
+import { runRole } from './run-role.js';
+
+await runRole('all');

@@ -1,0 +1,111 @@
+/**
+ * The Express app: CORS, metrics, operations endpoints, Swagger, the routers the composition root
+ * hands in (chat API, catalog search, webhooks), then 404 and the error handler, last.
+ */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import cors from 'cors';
+import express, { type Express, type Router } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import type { FixedTextKey, Logger } from '../core/ports.js';
+import { createErrorHandler, notFound } from './errors.js';
+import type { AppMetrics } from './metrics.js';
+
+export interface HttpAppDeps {
+  logger: Logger;
+  metrics: AppMetrics;
+  routers: Router[];
+  /** Each check answers whether its dependency is reachable (database, queue). */
+  readiness: Record<string, () => Promise<boolean>>;
+  openApi: object;
+  text: (key: FixedTextKey) => string;
+}
+
+export interface HttpAppOptions {
+  /** `*` or comma-separated origins allowed to call the API from a browser. */
+  corsOrigins: string;
+  /** Express `trust proxy`: which proxies' X-Forwarded-For to believe. */
+  trustProxy: string;
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/**
+ * @openapi
+ * /healthz:
+ *   get:
+ *     summary: Liveness
+ *     responses: { 200: { description: The process is up } }
+ * /readyz:
+ *   get:
+ *     summary: Readiness
+ *     description: 200 when the database and the queue answer, 503 with the failing checks otherwise.
+ *     responses: { 200: { description: Ready }, 503: { description: Not ready } }
+ * /metrics:
+ *   get:
+ *     summary: Prometheus metrics
+ *     responses: { 200: { description: Prometheus text format } }
+ */
+export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', parseTrustProxy(options.trustProxy));
+  app.set('etag', false);
+  const origins = options.corsOrigins.trim() === '*' ? '*' : options.corsOrigins.split(',').map((o) => o.trim());
+  app.use(cors({ origin: origins, allowedHeaders: ['chat-token', 'content-type'], maxAge: 600 }));
+  app.use(deps.metrics.httpMiddleware);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      Object.entries(deps.readiness).map(async ([name, check]) => [name, await check().catch(() => false)] as const),
+    );
+    const failing = results.filter(([, ok]) => !ok).map(([name]) => name);
+    res.status(failing.length ? 503 : 200).json({ status: failing.length ? 'unavailable' : 'ok', failing });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', deps.metrics.registry.contentType);
+    res.send(await deps.metrics.registry.metrics());
+  });
+  app.get('/swagger.json', (_req, res) => {
+    res.json(deps.openApi);
+  });
+  app.use('/swagger', swaggerUi.serve, swaggerUi.setup(deps.openApi));
+
+  for (const router of deps.routers) app.use(router);
+  app.use(notFound);
+  app.use(createErrorHandler({ logger: deps.logger, text: deps.text }));
+  return app;
+}
+
+export interface RunningServer {
+  server: Server;
+  /** http://host:port as bound (port 0 resolved). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens; `close` stops accepting, ends idle keep-alive sockets and waits for requests in flight. */
+export async function listen(app: Express, port: number, host: string): Promise<RunningServer> {
+  const server = app.listen(port, host);
+  await once(server, 'listening');
+  server.keepAliveTimeout = 65_000;
+  const { port: bound } = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    server,
+    url: `http://${shownHost}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The services a role needs: the database (external or embedded), Redis when configured, the ORM
+ * with migrations applied. Separate from app.ts so the CLI can use the same steps.
+ */
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Config } from './config.js';
+import type { Logger } from './core/ports.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
+import { applyMigrations, createOrm, type Orm } from './db/orm.js';
+
+export interface Database {
+  orm: Orm;
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** An arbitrary constant: the advisory lock that serialises migrations across processes. */
+const MIGRATION_LOCK = 7_244_310_551;
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL under DATA_DIR; applies pending migrations. */
+export async function openDatabase(config: Config, logger: Logger, options: { poolMax?: number } = {}): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = config.DATABASE_URL;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dataDir: resolve(config.DATA_DIR), logger: logger.child({ component: 'embedded-postgres' }) });
+    url = embedded.url;
+  }
+  try {
+    const orm = await createOrm({ url, poolMax: options.poolMax ?? 20 });
+    await migrateWithLock(orm, url, logger).catch(async (error: unknown) => {
+      await orm.close(true);
+      throw error;
+    });
+    return {
+      orm,
+      url,
+      embedded: Boolean(embedded),
+      async close() {
+        await orm.close(true);
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+/** Several processes may start at once: one migrates while the others wait on the lock. */
+async function migrateWithLock(orm: Orm, url: string, logger: Logger): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await applyMigrations(orm);
+    if (applied.length) logger.info({ migrations: applied }, 'database migrations applied');
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await client.end();
+  }
+}
+
+/**
+ * Makes Redis connections, or undefined without REDIS_URL. `worker` connections (BullMQ workers)
+ * wait out an outage; `client` ones fail fast, so a request never hangs on Redis: the message is
+ * already in the database and the recovery sweep enqueues it later.
+ */
+export type RedisConnector = (purpose: 'worker' | 'client') => Redis;
+
+export function redisConnector(config: Config, logger: Logger): RedisConnector | undefined {
+  const url = config.REDIS_URL;
+  if (!url) return undefined;
+  return (purpose) => {
+    const redis = new Redis(url, {
+      maxRetriesPerRequest: purpose === 'worker' ? null : 1,
+      enableOfflineQueue: purpose === 'worker',
+      connectTimeout: 5000,
+    });
+    redis.on('error', (error) => logger.warn({ err: error, purpose }, 'redis connection error'));
+    return redis;
+  };
+}
