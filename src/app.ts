@@ -111,9 +111,11 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
       })
     : null;
 
+  const retries = { attempts: config.LLM_RETRY_ATTEMPTS, backoffMs: config.LLM_RETRY_BACKOFF_MS };
+  const queueLogger = logger.child({ component: 'queue' });
   const replies: JobBackend<ReplyJob> = connect
-    ? createBullJobBackend<ReplyJob>({ name: REPLY_QUEUE, prefix: config.BULLMQ_PREFIX, connect, logger: logger.child({ component: 'queue' }) })
-    : createInProcessJobBackend<ReplyJob>({ name: REPLY_QUEUE, logger: logger.child({ component: 'queue' }) });
+    ? createBullJobBackend<ReplyJob>({ name: REPLY_QUEUE, prefix: config.BULLMQ_PREFIX, connect, logger: queueLogger, ...retries })
+    : createInProcessJobBackend<ReplyJob>({ name: REPLY_QUEUE, logger: queueLogger, ...retries });
   stack.push(() => replies.close());
 
   const metrics = createMetrics();

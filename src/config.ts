@@ -36,6 +36,8 @@ export const configSchema = z.object({
   LLM_CONCURRENCY: int(1, 1000).default(10).describe('generations in flight across all workers'),
   LLM_RPS: int(1).optional().describe('cap on model requests per second across all workers'),
   LLM_TIMEOUT_MS: int(1000).default(30000).describe('per-call timeout, ms'),
+  LLM_RETRY_ATTEMPTS: int(1, 20).default(5).describe('runs of a reply job before the fallback answer'),
+  LLM_RETRY_BACKOFF_MS: int(10).default(1000).describe('delay before the first retry, ms; doubles each attempt, ±50% jitter'),
   CATALOG_URL: url.optional().describe('YML or CSV feed to load the catalog from'),
   CATALOG_REFRESH_MINUTES: int(1).default(60).describe('catalog feed refresh period, minutes'),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional().describe("customers' bot token; unset: channel off"),
