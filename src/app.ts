@@ -19,7 +19,7 @@ import type { ChannelOutbox, CoreDeps, ReplyJob } from './core/ports.js';
 import { receiveMessage } from './core/receive-message.js';
 import { recoverPending } from './core/recover-pending.js';
 import type { ChannelId } from './core/types.js';
-import { createMikroConversationStore } from './db/mikro-conversation-store.js';
+import { createPgConversationStore } from './db/pg-conversation-store.js';
 import { createHttpApp, listen, type RunningServer } from './http/app.js';
 import { createCatalogRouter } from './http/catalog-routes.js';
 import { createMetrics } from './http/metrics.js';
@@ -86,7 +86,7 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
 
   const database = await openDatabase(config, logger);
   stack.push(() => database.close());
-  const store = createMikroConversationStore(database.orm);
+  const store = createPgConversationStore(database.pool);
 
   const knowledge = await createPromptsKnowledge({
     promptsDir: resolve(config.PROMPTS_DIR),
@@ -184,7 +184,7 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
         metrics,
         routers,
         readiness: {
-          database: () => database.orm.isConnected(),
+          database: async () => (await database.pool.query('select 1')).rowCount === 1,
           queue: () => replies.ping(),
         },
         openApi: buildOpenApiDocument(process.env.npm_package_version ?? '0.0.0'),

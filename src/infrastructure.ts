@@ -12,6 +12,8 @@ import { applyMigrations, createOrm, type Orm } from './db/orm.js';
 
 export interface Database {
   orm: Orm;
+  /** The hot-path pool of the conversation store (prepared statements; see pg-conversation-store.ts). */
+  pool: pg.Pool;
   url: string;
   embedded: boolean;
   close(): Promise<void>;
@@ -29,16 +31,20 @@ export async function openDatabase(config: Config, logger: Logger, options: { po
     url = embedded.url;
   }
   try {
-    const orm = await createOrm({ url, poolMax: options.poolMax ?? 20 });
+    const orm = await createOrm({ url, poolMax: 4 });
     await migrateWithLock(orm, url, logger).catch(async (error: unknown) => {
       await orm.close(true);
       throw error;
     });
+    const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 20 });
+    pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
     return {
       orm,
+      pool,
       url,
       embedded: Boolean(embedded),
       async close() {
+        await pool.end();
         await orm.close(true);
         await embedded?.stop();
       },
