@@ -140,6 +140,27 @@ export interface ConversationStore {
   markDelivered(messageId: string): Promise<void>;
   /** Customers' messages still pending that were accepted before `acceptedBefore`: the recovery sweep's work list. */
   findStalePending(acceptedBefore: Date, limit: number): Promise<Array<{ conversationId: string; messageId: string }>>;
+  /**
+   * Replies on `channel` not yet marked delivered, oldest first, at most `limit`: what a push
+   * channel still has to send. `createdBefore` leaves out replies whose send may still be under
+   * way (the resend sweep); `conversationId` narrows the list to one conversation (the sender).
+   */
+  findUndelivered(
+    channel: ChannelId,
+    filter: { createdBefore?: Date; conversationId?: string },
+    limit: number,
+  ): Promise<UndeliveredReply[]>;
+  /**
+   * The customer blocked the bot on a push channel: records it on the conversation (their next
+   * message clears the mark) and settles its undelivered replies, which can never arrive.
+   */
+  markBlocked(address: ConversationAddress): Promise<void>;
+}
+
+/** A reply still to be sent, with where it goes. */
+export interface UndeliveredReply {
+  address: ConversationAddress;
+  message: StoredMessage;
 }
 
 /** The reply job: ids only; the database holds everything else. */

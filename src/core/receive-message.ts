@@ -3,6 +3,14 @@ import { replyJobId } from './jobs.js';
 import type { CoreDeps } from './ports.js';
 import type { InboundMessage, StoredMessage } from './types.js';
 
+export interface ReceiveOptions {
+  /**
+   * The customer asked for a person explicitly (a command or a button, not a phrase the knowledge
+   * base has to recognise): the message goes down the handoff path whatever it says.
+   */
+  askForPerson?: boolean;
+}
+
 export interface ReceivedMessage {
   message: StoredMessage;
   duplicate: boolean;
@@ -14,7 +22,7 @@ export interface ReceivedMessage {
  * Once this returns, the message will get an outcome even if the queue was unreachable: the
  * recovery sweep re-enqueues every pending message.
  */
-export async function receiveMessage(deps: CoreDeps, inbound: InboundMessage): Promise<ReceivedMessage> {
+export async function receiveMessage(deps: CoreDeps, inbound: InboundMessage, options: ReceiveOptions = {}): Promise<ReceivedMessage> {
   const { conversation, message, duplicate } = await deps.store.accept(inbound);
   const log = deps.logger.child({ conversationId: conversation.id, channel: conversation.address.channel });
   if (duplicate) {
@@ -25,7 +33,7 @@ export async function receiveMessage(deps: CoreDeps, inbound: InboundMessage): P
     await deps.desk.forwardToOperator(conversation, message);
     return { message, duplicate };
   }
-  if (deps.knowledge.wantsPerson(message.text)) {
+  if (options.askForPerson || deps.knowledge.wantsPerson(message.text)) {
     await requestHandoff(deps, conversation, message, 'customer_request');
     return { message, duplicate };
   }

@@ -14,6 +14,7 @@ export interface ConversationRow {
   senderUsername?: string | null;
   leaseOwner?: string | null;
   leaseUntil?: Date | null;
+  blockedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -48,6 +49,7 @@ export const ConversationEntity = new EntitySchema<ConversationRow>({
     senderUsername: { type: 'text', nullable: true },
     leaseOwner: { type: 'text', nullable: true },
     leaseUntil: { type: 'datetime', nullable: true },
+    blockedAt: { type: 'datetime', nullable: true },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime' },
   },

@@ -75,7 +75,7 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
       const rows = await all(
         `with conv as (
            insert into conversation (channel, chat_id, sender_name, sender_username) values (?, ?, ?, ?)
-           on conflict (channel, chat_id) do update set updated_at = now(),
+           on conflict (channel, chat_id) do update set updated_at = now(), blocked_at = null,
              sender_name = coalesce(excluded.sender_name, conversation.sender_name),
              sender_username = coalesce(excluded.sender_username, conversation.sender_username)
            returning id, channel, chat_id, state, sender_name, sender_username, created_at
@@ -216,6 +216,36 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
         [acceptedBefore, limit],
       );
       return rows.map((r) => ({ conversationId: String(r.conversation_id), messageId: String(r.id) }));
+    },
+
+    async findUndelivered(channel, filter, limit) {
+      const columns = `c.channel, c.chat_id, ${MESSAGE_COLUMNS.split(', ').map((column) => `m.${column}`).join(', ')}`;
+      // Two statements rather than optional filters, so each gets the plan of its index.
+      const rows = filter.conversationId
+        ? await all(
+            `select ${columns} from message m join conversation c on c.id = m.conversation_id
+             where m.conversation_id = ? and c.channel = ? and m.author <> 'CUSTOMER' and m.delivered_at is null
+               and m.created_at < coalesce(?::timestamptz, 'infinity') order by m.id limit ?`,
+            [filter.conversationId, channel, filter.createdBefore ?? null, limit],
+          )
+        : await all(
+            `select ${columns} from message m join conversation c on c.id = m.conversation_id
+             where c.channel = ? and m.author <> 'CUSTOMER' and m.delivered_at is null
+               and m.created_at < coalesce(?::timestamptz, 'infinity') order by m.id limit ?`,
+            [channel, filter.createdBefore ?? null, limit],
+          );
+      return rows.map((r) => ({ address: { channel: r.channel as ChannelId, chatId: r.chat_id as string }, message: toMessage(r) }));
+    },
+
+    async markBlocked(address) {
+      await all(
+        `with blocked as (
+           update conversation set blocked_at = now() where channel = ? and chat_id = ? returning id
+         )
+         update message set delivered_at = now()
+         where conversation_id in (select id from blocked) and author <> 'CUSTOMER' and delivered_at is null`,
+        [address.channel, address.chatId],
+      );
     },
   };
 }
