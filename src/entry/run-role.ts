@@ -46,8 +46,9 @@ export async function runRole(role: Role): Promise<void> {
   try {
     app = await startApp(config, logger, role);
   } catch (error) {
-    if (error instanceof StartupError || error instanceof AppError) {
-      console.error(`cannot start: ${error.message}`);
+    const code = (error as { code?: unknown }).code;
+    if (error instanceof StartupError || error instanceof AppError || code === 'EADDRINUSE' || code === 'EACCES') {
+      console.error(`cannot start: ${(error as Error).message}`);
       logger.flush();
       process.exit(1);
     }

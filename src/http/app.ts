@@ -3,7 +3,7 @@
  * hands in (chat API, catalog search, webhooks), then 404 and the error handler, last.
  */
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import cors from 'cors';
 import express, { type Express, type Router } from 'express';
@@ -94,7 +94,9 @@ export interface RunningServer {
 
 /** Listens; `close` stops accepting, ends idle keep-alive sockets and waits for requests in flight. */
 export async function listen(app: Express, port: number, host: string): Promise<RunningServer> {
-  const server = app.listen(port, host);
+  const server = createServer(app);
+  server.listen(port, host);
+  // `once` rejects on 'error': a taken port becomes a start-up failure, not an uncaught exception.
   await once(server, 'listening');
   server.keepAliveTimeout = 65_000;
   const { port: bound } = server.address() as AddressInfo;
