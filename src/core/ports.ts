@@ -143,13 +143,10 @@ export interface ConversationStore {
   /**
    * Replies on `channel` not yet marked delivered, oldest first, at most `limit`: what a push
    * channel still has to send. `createdBefore` leaves out replies whose send may still be under
-   * way (the resend sweep); `conversationId` narrows the list to one conversation (the sender).
+   * way (the resend sweep); `chatId` narrows the list to one address (the sender, which knows
+   * where it sends, not the conversation's id).
    */
-  findUndelivered(
-    channel: ChannelId,
-    filter: { createdBefore?: Date; conversationId?: string },
-    limit: number,
-  ): Promise<UndeliveredReply[]>;
+  findUndelivered(channel: ChannelId, filter: { createdBefore?: Date; chatId?: string }, limit: number): Promise<UndeliveredReply[]>;
   /**
    * The customer blocked the bot on a push channel: records it on the conversation (their next
    * message clears the mark) and settles its undelivered replies, which can never arrive.

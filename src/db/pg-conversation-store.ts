@@ -221,12 +221,12 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
     async findUndelivered(channel, filter, limit) {
       const columns = `c.channel, c.chat_id, ${MESSAGE_COLUMNS.split(', ').map((column) => `m.${column}`).join(', ')}`;
       // Two statements rather than optional filters, so each gets the plan of its index.
-      const rows = filter.conversationId
+      const rows = filter.chatId
         ? await all(
-            `select ${columns} from message m join conversation c on c.id = m.conversation_id
-             where m.conversation_id = ? and c.channel = ? and m.author <> 'CUSTOMER' and m.delivered_at is null
+            `select ${columns} from conversation c join message m on m.conversation_id = c.id
+             where c.channel = ? and c.chat_id = ? and m.author <> 'CUSTOMER' and m.delivered_at is null
                and m.created_at < coalesce(?::timestamptz, 'infinity') order by m.id limit ?`,
-            [filter.conversationId, channel, filter.createdBefore ?? null, limit],
+            [channel, filter.chatId, filter.createdBefore ?? null, limit],
           )
         : await all(
             `select ${columns} from message m join conversation c on c.id = m.conversation_id
