@@ -1,0 +1,191 @@
+/**
+ * Yandex Market Language (YML) feeds: `yml_catalog/shop` with `categories` and `offers/offer`.
+ * A large feed is not parsed as one document: offers are cut out in batches, each batch is
+ * validated and parsed on its own, and the event loop gets a turn between batches, so a
+ * 50,000-offer feed does not stall the server. Problems name the file, the line and the offer.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { KnowledgeInvalidError } from '../errors.js';
+import { plainText, type OfferParam, type RawOffer, type ShopInfo } from './offer.js';
+import { validateOffers } from './validate-offers.js';
+import type { Catalog } from './offer.js';
+
+/** Offers per parsed batch; between batches the event loop runs. */
+const BATCH_SIZE = 500;
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  htmlEntities: true,
+  isArray: (name) => name === 'offer' || name === 'param' || name === 'category',
+});
+
+type XmlNode = Record<string, unknown>;
+
+/** Counts line breaks between two positions, so each offer knows its line without a second pass. */
+class LineCounter {
+  private position = 0;
+  private line = 1;
+  constructor(private readonly text: string) {}
+
+  lineAt(index: number): number {
+    for (let i = this.text.indexOf('\n', this.position); i !== -1 && i < index; i = this.text.indexOf('\n', i + 1)) {
+      this.line++;
+    }
+    this.position = Math.max(this.position, index);
+    return this.line;
+  }
+}
+
+/** Parses a YML feed. Throws `KnowledgeInvalidError` naming `file`, line and offer id. */
+export async function parseYml(text: string, file: string): Promise<Catalog> {
+  const lines = new LineCounter(text);
+  const categories = parseCategories(text, file, lines);
+  const shop = parseShop(text, file);
+  const offersOpen = text.search(/<offers[\s>]/);
+  if (offersOpen === -1) throw new KnowledgeInvalidError({ file }, 'no <offers> element: the catalog has no offers');
+  const offersClose = text.indexOf('</offers>', offersOpen);
+  const end = offersClose === -1 ? text.length : offersClose;
+
+  const raw: Array<{ offer: RawOffer; line: number }> = [];
+  let cursor = text.indexOf('>', offersOpen) + 1;
+  while (cursor < end) {
+    const batch: Array<{ start: number; line: number }> = [];
+    let batchEnd = cursor;
+    while (batch.length < BATCH_SIZE) {
+      const start = findOfferStart(text, batchEnd, end);
+      if (start === -1) break;
+      const close = text.indexOf('</offer>', start);
+      if (close === -1 || close > end) {
+        throw new KnowledgeInvalidError({ file, line: lines.lineAt(start) }, '<offer> is never closed');
+      }
+      batch.push({ start, line: lines.lineAt(start) });
+      batchEnd = close + '</offer>'.length;
+    }
+    if (batch.length === 0) break;
+    raw.push(...parseBatch(text.slice(batch[0]!.start, batchEnd), batch, file, categories));
+    cursor = batchEnd;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { shop, offers: await validateOffers(raw, file) };
+}
+
+function findOfferStart(text: string, from: number, end: number): number {
+  const re = /<offer[\s>]/g;
+  re.lastIndex = from;
+  const match = re.exec(text);
+  return match && match.index < end ? match.index : -1;
+}
+
+function parseBatch(
+  xml: string,
+  batch: Array<{ start: number; line: number }>,
+  file: string,
+  categories: Map<string, { name: string; parentId?: string }>,
+): Array<{ offer: RawOffer; line: number }> {
+  const wrapped = `<batch>${xml}</batch>`;
+  // XMLValidator is deprecated upstream in favour of a separate package, but the parser itself
+  // accepts broken markup silently, and a feed with an unclosed tag must be refused, not guessed.
+  const valid = XMLValidator.validate(wrapped);
+  if (valid !== true) {
+    const line = batch[0]!.line + valid.err.line - 1;
+    throw new KnowledgeInvalidError({ file, line, offerId: offerIdNear(batch, line, xml) }, `malformed XML: ${valid.err.msg}`);
+  }
+  const offers = ((parser.parse(wrapped) as XmlNode).batch as XmlNode | undefined)?.offer as XmlNode[] | undefined;
+  return (offers ?? []).map((node, i) => ({ offer: toRawOffer(node, categories), line: batch[i]?.line ?? batch[0]!.line }));
+}
+
+function offerIdNear(batch: Array<{ start: number; line: number }>, line: number, xml: string): string | undefined {
+  const base = batch[0]!.start;
+  const offer = [...batch].reverse().find((o) => o.line <= line) ?? batch[0]!;
+  return /<offer[^>]*\bid="([^"]*)"/.exec(xml.slice(offer.start - base, offer.start - base + 300))?.[1];
+}
+
+function textOf(node: unknown): string {
+  if (node === undefined || node === null) return '';
+  if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') return String(node);
+  if (Array.isArray(node)) return node.map(textOf).join(' ');
+  return Object.entries(node as XmlNode)
+    .filter(([key]) => !key.startsWith('@_'))
+    .map(([, value]) => textOf(value))
+    .join(' ');
+}
+
+function optional(node: unknown): string | undefined {
+  const value = textOf(node).trim();
+  return value === '' ? undefined : value;
+}
+
+function toRawOffer(node: XmlNode, categories: Map<string, { name: string; parentId?: string }>): RawOffer {
+  const vendor = optional(node.vendor);
+  const model = optional(node.model);
+  const name = optional(node.name) ?? [optional(node.typePrefix), vendor, model].filter(Boolean).join(' ');
+  const params: OfferParam[] = ((node.param as unknown[] | undefined) ?? []).map((p) => {
+    const param = (typeof p === 'object' && p !== null ? p : { '#text': p }) as XmlNode;
+    return { name: String(param['@_name'] ?? ''), value: textOf(param['#text']).trim(), unit: param['@_unit'] as string | undefined };
+  });
+  return {
+    id: String(node['@_id'] ?? ''),
+    name,
+    url: optional(node.url) ?? '',
+    price: optional(node.price),
+    currency: optional(node.currencyId) ?? 'RUB',
+    available: node['@_available'] as string | undefined,
+    vendor,
+    model,
+    vendorCode: optional(node.vendorCode),
+    categoryPath: categoryPath(optional(node.categoryId), categories),
+    description: plainText(textOf(node.description)),
+    params: params.filter((p) => p.name && p.value),
+  };
+}
+
+function categoryPath(id: string | undefined, categories: Map<string, { name: string; parentId?: string }>): string[] {
+  const path: string[] = [];
+  for (let current = id, depth = 0; current && depth < 20; depth++) {
+    const category = categories.get(current);
+    if (!category) break;
+    path.unshift(category.name);
+    current = category.parentId;
+  }
+  return path;
+}
+
+function parseCategories(text: string, file: string, lines: LineCounter): Map<string, { name: string; parentId?: string }> {
+  const map = new Map<string, { name: string; parentId?: string }>();
+  const start = text.indexOf('<categories');
+  if (start === -1) return map;
+  const close = text.indexOf('</categories>', start);
+  const line = lines.lineAt(start);
+  if (close === -1) throw new KnowledgeInvalidError({ file, line }, '<categories> is never closed');
+  const xml = text.slice(start, close + '</categories>'.length);
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new KnowledgeInvalidError({ file, line: line + valid.err.line - 1 }, `malformed XML: ${valid.err.msg}`);
+  const nodes = ((parser.parse(xml) as XmlNode).categories as XmlNode | undefined)?.category as unknown[] | undefined;
+  for (const node of nodes ?? []) {
+    const category = (typeof node === 'object' && node !== null ? node : { '#text': node }) as XmlNode;
+    const id = category['@_id'];
+    if (id === undefined) continue;
+    map.set(String(id), { name: textOf(category['#text']).trim(), parentId: category['@_parentId'] as string | undefined });
+  }
+  return map;
+}
+
+function parseShop(text: string, file: string): ShopInfo {
+  const start = text.indexOf('<shop>');
+  if (start === -1) throw new KnowledgeInvalidError({ file }, 'no <shop> element: not a YML catalog');
+  const stop = text.slice(start).search(/<(currencies|categories|offers|delivery-options)[\s>]/);
+  const head = text.slice(start + '<shop>'.length, stop === -1 ? start + 2000 : start + stop);
+  const field = (tag: string): string | undefined => {
+    const value = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(head)?.[1]?.trim();
+    return value ? decodeEntities(value) : undefined;
+  };
+  return { name: field('name'), company: field('company'), url: field('url') };
+}
+
+function decodeEntities(value: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return value.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => named[name] ?? '');
+}

@@ -1,0 +1,29 @@
+/** Checks every raw offer against the schema and for duplicate ids, naming file, line and offer. */
+import { KnowledgeInvalidError } from '../errors.js';
+import { offerSchema, type Offer, type RawOffer } from './offer.js';
+
+const YIELD_EVERY = 2000;
+
+/** Validated offers in feed order; throws `KnowledgeInvalidError` on the first bad one. */
+export async function validateOffers(raw: Array<{ offer: RawOffer; line: number }>, file: string): Promise<Offer[]> {
+  if (raw.length === 0) throw new KnowledgeInvalidError({ file }, 'the catalog has no offers');
+  const seen = new Map<string, number>();
+  const offers: Offer[] = [];
+  for (const [i, { offer, line }] of raw.entries()) {
+    const parsed = offerSchema.safeParse(offer);
+    const offerId = offer.id || undefined;
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+      throw new KnowledgeInvalidError({ file, line, offerId }, `${field}${issue?.message ?? 'invalid offer'}`);
+    }
+    const first = seen.get(parsed.data.id);
+    if (first !== undefined) {
+      throw new KnowledgeInvalidError({ file, line, offerId }, `duplicate offer id (first at line ${first})`);
+    }
+    seen.set(parsed.data.id, line);
+    offers.push(parsed.data as Offer);
+    if ((i + 1) % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return offers;
+}

@@ -1,0 +1,101 @@
+/**
+ * Turns a question's words into concepts: one thing the visitor asked for, with every way the
+ * index may spell it — the word's stem and root, typos (fuzzy), prefixes of longer words,
+ * synonyms from `synonyms.yml`, the other script ("оракал" → oracal) and the other keyboard
+ * layout ("gktyrf" → пленка). A document matches a concept when it matches any alternative.
+ */
+import { isCyrillic, isNumeric } from '../text/normalize.js';
+import { stemWord, termsOf } from '../text/stem.js';
+import { switchLayout } from '../text/translit.js';
+import { matchSynonym, type Synonyms } from './synonyms.js';
+import type { QueryWord } from '../query/parse-query.js';
+import type { Vocabulary } from './vocabulary.js';
+
+/** All `terms` must match (a phrase or a code's parts); `weight` scales its score and credit. */
+export interface Alternative {
+  terms: string[];
+  weight: number;
+  fuzzy: number;
+  prefix: boolean;
+}
+
+export interface Concept {
+  /** The visitor's word, for logs and debugging. */
+  label: string;
+  /** Part of the question's modifier ("для плоттера") rather than its head. */
+  modifier: boolean;
+  alternatives: Alternative[];
+}
+
+/** How far a typo may be from the word, by length: short words are too easy to confuse. */
+function fuzziness(term: string): number {
+  if (!/^[a-zа-я]+$/.test(term) || term.length < 5) return 0;
+  return term.length >= 9 ? 2 : 1;
+}
+
+function exact(terms: string[], weight: number): Alternative {
+  return { terms, weight, fuzzy: 0, prefix: false };
+}
+
+/** The alternatives of a single word. */
+function wordAlternatives(word: string, vocabulary: Vocabulary): Alternative[] {
+  if (isNumeric(word)) return [exact([word], 1)];
+  const [stem, root] = termsOf(word) as [string, string | undefined];
+  const alternatives: Alternative[] = [
+    { terms: [stem], weight: 1, fuzzy: fuzziness(stem), prefix: /^[a-zа-я]{4,}$/.test(stem) },
+  ];
+  if (root) alternatives.push({ terms: [root], weight: 0.9, fuzzy: 0, prefix: root.length >= 4 });
+  if (word.length >= 2 && /^[a-zа-я]+$/.test(word)) {
+    // A name that sounds exactly like a brand ("плексиглас") is as good as the brand itself.
+    for (const { term, distance } of vocabulary.crossScript(word)) alternatives.push(exact([term], 0.95 - 0.1 * distance));
+  }
+  if (word.length >= 3 && vocabulary.documentFrequency(stem) === 0) {
+    // Typed with the wrong layout on: only worth it when the word as typed means nothing.
+    const switched = stemWord(switchLayout(word));
+    if (vocabulary.documentFrequency(switched) > 0) alternatives.push(exact([switched], 0.9));
+  }
+  return alternatives;
+}
+
+/** The alternatives of a code group: the whole code, or all its parts together. */
+function codeAlternatives(group: string[]): Alternative[] {
+  const [whole, ...parts] = group as [string, ...string[]];
+  const alternatives = [{ terms: [whole], weight: 1, fuzzy: 0, prefix: whole.length >= 4 }];
+  if (parts.length > 0) alternatives.push(exact(parts.flatMap((p) => termsOf(p).slice(0, 1)), 0.9));
+  return alternatives;
+}
+
+/**
+ * The concepts of a question's words, one per word. A run of words that is a synonym-group
+ * member ("сотовый поликарбонат") also lets each of its words be met by any other member of the
+ * group ("сотовик"), so an offer using either spelling covers the whole run.
+ */
+export function buildConcepts(words: QueryWord[], vocabulary: Vocabulary, synonyms: Synonyms): Concept[] {
+  const stems = words.map((w) => stemWord(w.group[0]!));
+  const extra: Alternative[][] = words.map(() => []);
+  for (let i = 0; i < words.length; ) {
+    const synonym = matchSynonym(synonyms, stems, i);
+    if (!synonym) {
+      i++;
+      continue;
+    }
+    const matched = stems.slice(i, i + synonym.length);
+    const members = synonyms.groups[synonym.group]!.filter((m) => !sameSequence(m, matched));
+    for (let j = i; j < i + synonym.length; j++) extra[j]!.push(...members.map(memberAlternative));
+    i += synonym.length;
+  }
+  return words.map(({ group, modifier }, i) => ({
+    label: group[0]!,
+    modifier,
+    alternatives: [...(group.length > 1 ? codeAlternatives(group) : wordAlternatives(group[0]!, vocabulary)), ...extra[i]!],
+  }));
+}
+
+function sameSequence(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
+function memberAlternative(member: string[]): Alternative {
+  const prefix = member.length === 1 && isCyrillic(member[0]!) && member[0]!.length >= 4;
+  return { terms: member, weight: 0.8, fuzzy: 0, prefix };
+}

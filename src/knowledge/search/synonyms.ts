@@ -1,0 +1,73 @@
+/**
+ * The manager-editable synonyms file (`synonyms.yml`): a list of groups of words and phrases
+ * that mean the same thing to a customer ("самоклейка", "самоклеящаяся пленка"). A visitor's
+ * phrase that matches one member of a group also searches for every other member.
+ */
+import { parseDocument, LineCounter, isNode, isSeq, isScalar } from 'yaml';
+import { KnowledgeInvalidError } from '../errors.js';
+import { tokenizeGroups } from '../text/normalize.js';
+import { isStopWord } from '../text/stop-words.js';
+import { similarWord } from '../text/edit.js';
+import { stemWord } from '../text/stem.js';
+
+/** A member of a group as a sequence of stems. */
+export type StemSequence = string[];
+
+/** Synonym groups, and every member with its group for lookup. */
+export interface Synonyms {
+  groups: StemSequence[][];
+  members: Array<{ member: StemSequence; group: number }>;
+}
+
+/** The words of a phrase as searched: normalised, stop words dropped, codes as their first form. */
+export function phraseWords(phrase: string): string[] {
+  return tokenizeGroups(phrase)
+    .map((group) => group[0]!)
+    .filter((word) => !isStopWord(word));
+}
+
+/** Builds the lookup from groups of phrases. */
+export function buildSynonyms(groups: string[][]): Synonyms {
+  const result: Synonyms = { groups: [], members: [] };
+  for (const phrases of groups) {
+    const members = phrases.map((p) => phraseWords(p).map(stemWord)).filter((m) => m.length > 0);
+    const group = result.groups.push(members) - 1;
+    for (const member of members) result.members.push({ member, group });
+  }
+  return result;
+}
+
+/**
+ * The longest member starting at `at` in a stem sequence, with its group; undefined when none.
+ * A typo in a long word still matches ("плотер для резки" is "плоттер для резки").
+ */
+export function matchSynonym(synonyms: Synonyms, stems: string[], at: number): { length: number; group: number } | undefined {
+  let best: { length: number; group: number } | undefined;
+  for (const { member, group } of synonyms.members) {
+    if (member.length <= (best?.length ?? 0) || at + member.length > stems.length) continue;
+    if (member.every((stem, i) => similarWord(stems[at + i]!, stem))) best = { length: member.length, group };
+  }
+  return best;
+}
+
+/**
+ * Parses `synonyms.yml`: a YAML list whose items are lists of strings. Throws
+ * `KnowledgeInvalidError` with the line of the first bad item.
+ */
+export function parseSynonyms(text: string, file: string): Synonyms {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const error = doc.errors[0];
+  if (error) throw new KnowledgeInvalidError({ file, line: error.linePos?.[0].line }, `broken YAML: ${error.message.split('\n')[0]}`);
+  if (doc.contents === null) return buildSynonyms([]);
+  if (!isSeq(doc.contents)) throw new KnowledgeInvalidError({ file, line: 1 }, 'expected a list of synonym groups (lines starting with "- [")');
+  const groups: string[][] = [];
+  for (const item of doc.contents.items) {
+    const line = lines.linePos(isNode(item) && item.range ? item.range[0] : 0).line;
+    if (!isSeq(item) || item.items.length < 2 || !item.items.every((m) => isScalar(m) && typeof m.value === 'string' && m.value.trim())) {
+      throw new KnowledgeInvalidError({ file, line }, 'a synonym group must be a list of at least two words or phrases, like [роллап, roll-up]');
+    }
+    groups.push(item.items.map((m) => String((m as { value: unknown }).value)));
+  }
+  return buildSynonyms(groups);
+}

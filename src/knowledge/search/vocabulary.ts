@@ -1,0 +1,69 @@
+/**
+ * The words an index knows, for the query side: whether a term exists at all, and which terms
+ * of the other script sound like a visitor's word ("оракал" → "oracal", "plenka" → "пленк").
+ */
+import { isCyrillic } from '../text/normalize.js';
+import { termsOf } from '../text/stem.js';
+import { phoneticDistance, phoneticKey, phoneticLimit } from '../text/translit.js';
+
+interface KeyedTerm {
+  key: string;
+  term: string;
+}
+
+/** Document frequencies of terms, and phonetic keys of words by script and key length. */
+export class Vocabulary {
+  private readonly frequency = new Map<string, number>();
+  private readonly seenKeys = new Set<string>();
+  /** By script ("lat" or "cyr") and key length. */
+  private readonly keyed = new Map<string, KeyedTerm[]>();
+
+  /** Adds one document's tokens; each distinct term counts once per document. */
+  addDocument(tokens: Iterable<string>): void {
+    const terms = new Set<string>();
+    for (const token of tokens) {
+      const processed = termsOf(token);
+      for (const t of processed) terms.add(t);
+      if (/^[a-zа-я]{2,}$/.test(token)) this.addKey(token, processed[0]!);
+    }
+    for (const t of terms) this.frequency.set(t, (this.frequency.get(t) ?? 0) + 1);
+  }
+
+  /** In how many documents a processed term occurs. */
+  documentFrequency(term: string): number {
+    return this.frequency.get(term) ?? 0;
+  }
+
+  /**
+   * Terms of the other script whose words sound like `word`, closest first (at most three), with
+   * their phonetic distance; empty when none is close enough.
+   */
+  crossScript(word: string): Array<{ term: string; distance: number }> {
+    const key = phoneticKey(word);
+    const limit = phoneticLimit(key);
+    const script = isCyrillic(word) ? 'lat' : 'cyr';
+    const found: Array<{ term: string; distance: number }> = [];
+    for (let length = Math.max(1, key.length - 2); length <= key.length + 2; length++) {
+      for (const candidate of this.keyed.get(`${script}:${length}`) ?? []) {
+        const distance = limit === 0 ? (candidate.key === key ? 0 : Infinity) : phoneticDistance(key, candidate.key, limit);
+        if (distance <= limit) found.push({ term: candidate.term, distance });
+      }
+    }
+    found.sort((a, b) => a.distance - b.distance || this.documentFrequency(b.term) - this.documentFrequency(a.term));
+    const best = found[0]?.distance ?? 0;
+    const seen = new Set<string>();
+    return found.filter((f) => f.distance <= best + 0.5 && !seen.has(f.term) && seen.add(f.term)).slice(0, 3);
+  }
+
+  private addKey(word: string, term: string): void {
+    const key = phoneticKey(word);
+    const script = isCyrillic(word) ? 'cyr' : 'lat';
+    const id = `${script}:${key}:${term}`;
+    if (this.seenKeys.has(id)) return;
+    this.seenKeys.add(id);
+    const bucket = `${script}:${key.length}`;
+    const list = this.keyed.get(bucket) ?? [];
+    list.push({ key, term });
+    this.keyed.set(bucket, list);
+  }
+}
