@@ -277,6 +277,17 @@ export function conversationStoreContract(implementation: string, open: () => Pr
         expect(earlier.map((m) => m.author)).toEqual(['CUSTOMER', 'GPT', 'CUSTOMER', 'GPT']);
       });
 
+      it('pairs each earlier message with its reply, also when the reply was written after the later message arrived', async () => {
+        // A visitor sends three messages in a burst; the worker answers them in order afterwards.
+        const [q1, q2, q3] = await acceptAll(freshAddress(), 'Do you have kettles?', 'And the blue one?', 'Price?');
+        const r1 = await store.recordReply(answer(q1!));
+        const r2 = await store.recordReply(answer(q2!));
+
+        const earlier = await store.history(q3!.conversationId, q3!.id, 10);
+
+        expect(ids(earlier)).toEqual(ids([q1!, r1!, q2!, r2!]));
+      });
+
       it('keeps the most recent messages when the limit is smaller than the history', async () => {
         const [q1, q2, q3, q4] = await acceptAll(freshAddress(), 'one', 'two', 'three', 'four');
 

@@ -2,8 +2,8 @@
  * CoreDeps built from the in-memory doubles, for unit tests of the core's use cases. The doubles
  * stay reachable by name so a test can script the model and inspect what was stored and sent.
  */
-import type { CoreDeps } from '../../src/core/ports.js';
-import type { InboundMessage } from '../../src/core/types.js';
+import type { CoreDeps, JobContext, ReplyJob } from '../../src/core/ports.js';
+import type { InboundMessage, StoredMessage } from '../../src/core/types.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeLanguageModel } from './fake-language-model.js';
 import { FakeOperatorDesk } from './fake-operator-desk.js';
@@ -52,4 +52,14 @@ let counter = 0;
 export function webMessage(text: string, chatId = 'visitor-1', at = new Date('2026-11-26T10:00:00Z')): InboundMessage {
   counter += 1;
   return { address: { channel: 'web', chatId }, externalId: `ext-${counter}`, text, at };
+}
+
+/** The reply job of a stored customer's message, as receiveMessage enqueues it. */
+export function replyJobOf(message: StoredMessage): ReplyJob {
+  return { conversationId: message.conversationId, messageId: message.id };
+}
+
+/** A run's context: the first of several attempts unless told otherwise. */
+export function jobContext(overrides: Partial<JobContext> = {}): JobContext {
+  return { jobId: 'reply-test', attempt: 1, isFinalAttempt: false, signal: new AbortController().signal, ...overrides };
 }
