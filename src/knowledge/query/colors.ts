@@ -39,7 +39,7 @@ export interface ColorMention {
 
 /** Families that are close enough for a shade to count half ("серебристый" for "серый"). */
 const NEIGHBOURS: Array<[string, string]> = [
-  ['silver', 'grey'], ['gold', 'yellow'], ['red', 'pink'], ['red', 'orange'], ['violet', 'pink'], ['beige', 'brown'], ['beige', 'white'], ['blue', 'violet'],
+  ['silver', 'grey'], ['gold', 'yellow'], ['red', 'pink'], ['red', 'orange'], ['violet', 'pink'], ['beige', 'brown'], ['beige', 'white'],
 ];
 
 const BY_STEM = new Map<string, { families: Set<string>; words: number }>();

@@ -1,0 +1,109 @@
+/**
+ * The model request for a question: `system.md` with its placeholders filled (the offers and FAQ
+ * answers that match, the company, today's date), then as much of the conversation as fits the
+ * token budget, newest kept, then the question. Every token is paid on every turn, so only the
+ * few offers that matter go in, never the catalog.
+ */
+import { rankOffers, type RankedOffer } from './search/rank-offers.js';
+import { searchFaq, type FaqHit } from './search/faq-index.js';
+import { renderTemplate } from './folder/template.js';
+import type { ChatTurn } from '../core/ports.js';
+import type { Offer } from './catalog/offer.js';
+import type { KnowledgeSnapshot } from './snapshot.js';
+import type { Messages } from './folder/messages.js';
+
+export interface ComposeOptions {
+  now: Date;
+  /** Tokens the model may use for its answer. */
+  maxTokens: number;
+  /** The model's context window, tokens. */
+  contextTokens: number;
+}
+
+/** About five characters of Russian text per YandexGPT token; rounding up keeps us under the limit. */
+export const CHARS_PER_TOKEN = 5;
+
+/** Estimated tokens of a text. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
+/** Offers for the prompt: at most this many, and only those answering a fair part of the question. */
+const PROMPT_OFFERS = 8;
+const PROMPT_MIN_COVERAGE = 0.4;
+const PROMPT_FAQ = 3;
+const PROMPT_FAQ_MIN_COVERAGE = 0.34;
+
+/** Offers relevant enough to show for a question: close to the best one and above a floor. */
+export function relevantOffers(snapshot: KnowledgeSnapshot, question: string, limit: number, floor: number): RankedOffer[] {
+  const ranked = rankOffers(snapshot.catalog, snapshot.synonyms, question, limit);
+  const best = ranked[0]?.coverage ?? 0;
+  return ranked.filter((r) => r.coverage >= floor && r.coverage >= best * 0.75);
+}
+
+/** "12 500 ₽" — the price as a customer reads it, or the "price on request" text. */
+export function formatPrice(offer: Offer, messages: Messages): string {
+  if (offer.price === null) return messages.price_on_request;
+  const symbol: Record<string, string> = { RUB: '₽', RUR: '₽', USD: '$', EUR: '€' };
+  const amount = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 2 }).format(offer.price);
+  return `${amount} ${symbol[offer.currency.toUpperCase()] ?? offer.currency}`;
+}
+
+function offerLine(offer: Offer, messages: Messages): string {
+  const params = offer.params.slice(0, 5).map((p) => `${p.name}: ${p.value}${p.unit ? ` ${p.unit}` : ''}`);
+  const stock = offer.available ? messages.in_stock : messages.on_order;
+  return [`- ${offer.name} — ${formatPrice(offer, messages)}, ${stock} — ${offer.url}`, ...(params.length ? [`  ${params.join('; ')}`] : [])].join('\n');
+}
+
+function faqBlock(hits: FaqHit[]): string {
+  return hits.map((h) => `- ${h.entry.question}\n  ${h.entry.answer}`).join('\n');
+}
+
+function renderSystem(snapshot: KnowledgeSnapshot, offers: RankedOffer[], faq: FaqHit[], now: Date): string {
+  const shop = snapshot.catalog.shop;
+  return renderTemplate(snapshot.template, {
+    company: [shop.name, shop.company].filter(Boolean).join(', '),
+    site: shop.url ?? '',
+    catalog: offers.map((o) => offerLine(o.offer, snapshot.messages)).join('\n'),
+    faq: faqBlock(faq),
+    date: new Intl.DateTimeFormat('ru-RU', { dateStyle: 'long', timeZone: 'Europe/Moscow' }).format(now),
+  });
+}
+
+/**
+ * The search text for a question: a short follow-up ("а синие есть?") is searched together
+ * with the customer's previous message, which holds what "it" is.
+ */
+function searchText(snapshot: KnowledgeSnapshot, question: string, history: ChatTurn[]): { offers: RankedOffer[] } {
+  const offers = relevantOffers(snapshot, question, PROMPT_OFFERS, PROMPT_MIN_COVERAGE);
+  const previous = [...history].reverse().find((t) => t.role === 'user')?.text;
+  if ((offers[0]?.coverage ?? 0) >= 0.6 || !previous) return { offers };
+  const combined = relevantOffers(snapshot, `${previous} ${question}`, PROMPT_OFFERS, PROMPT_MIN_COVERAGE);
+  return { offers: (combined[0]?.coverage ?? 0) > (offers[0]?.coverage ?? 0) ? combined : offers };
+}
+
+/** Composes the turns for the model; see the module comment. */
+export function composePrompt(snapshot: KnowledgeSnapshot, input: { question: string; history: ChatTurn[] }, options: ComposeOptions): ChatTurn[] {
+  const budget = options.contextTokens - options.maxTokens;
+  const { offers } = searchText(snapshot, input.question, input.history);
+  const faq = searchFaq(snapshot.faq, snapshot.synonyms, input.question, PROMPT_FAQ).filter((h) => h.coverage >= PROMPT_FAQ_MIN_COVERAGE);
+
+  // Shrink the grounding before giving up history entirely: fewer offers, then fewer FAQ answers.
+  let system = renderSystem(snapshot, offers, faq, options.now);
+  for (let n = offers.length, f = faq.length; estimateTokens(system) + estimateTokens(input.question) > budget && (n > 0 || f > 0); ) {
+    if (n > 0) n = Math.floor(n / 2);
+    else f--;
+    system = renderSystem(snapshot, offers.slice(0, n), faq.slice(0, f), options.now);
+  }
+
+  let left = budget - estimateTokens(system) - estimateTokens(input.question);
+  const kept: ChatTurn[] = [];
+  for (let i = input.history.length - 1; i >= 0; i--) {
+    const turn = input.history[i]!;
+    const cost = estimateTokens(turn.text);
+    if (cost > left) break;
+    left -= cost;
+    kept.unshift(turn);
+  }
+  return [{ role: 'system', text: system }, ...kept, { role: 'user', text: input.question }];
+}

@@ -1,0 +1,146 @@
+/**
+ * The knowledge base of a running process: the prompts folder, hot-reloaded, and optionally the
+ * catalog feed at CATALOG_URL, refreshed periodically. Every method reads the last good
+ * snapshot; an edit or a feed that does not validate is logged (file, line, reason) and ignored.
+ */
+import { KnowledgeInvalidError } from './errors.js';
+import { fetchCatalogFeed, type FetchedCatalog } from './catalog/feed.js';
+import { composePrompt } from './compose-prompt.js';
+import { hasFolderCatalog, loadPromptsFolder } from './load-folder.js';
+import { offlineAnswer } from './offline-answer.js';
+import { rankOffers } from './search/rank-offers.js';
+import { watchFolder, type FolderWatch } from './watch-folder.js';
+import type { KnowledgeBase, Logger } from '../core/ports.js';
+import type { KnowledgeSnapshot } from './snapshot.js';
+
+export interface PromptsKnowledgeOptions {
+  /** The folder managers edit (PROMPTS_DIR). */
+  promptsDir: string;
+  logger: Logger;
+  /** A YML or CSV feed to take the catalog from instead of the folder (CATALOG_URL). */
+  catalogUrl?: string;
+  /** How often the feed is fetched again, minutes. @defaultValue 60 */
+  catalogRefreshMinutes?: number;
+  /** Whether edits of the folder are picked up without a restart. @defaultValue true */
+  watch?: boolean;
+  /** The fetch used for the feed; a seam for tests. @defaultValue globalThis.fetch */
+  fetch?: typeof fetch;
+  /** The clock for `{{date}}`. @defaultValue () => new Date() */
+  now?: () => Date;
+  /** Tokens reserved for the model's answer (YANDEX_GPT_MAX_TOKENS). @defaultValue 2000 */
+  maxTokens?: number;
+  /** The model's context window, tokens. @defaultValue 32000 */
+  contextTokens?: number;
+}
+
+/** One catalog search result, as the HTTP API and the command line show it. */
+export interface CatalogHit {
+  id: string;
+  name: string;
+  url: string;
+  price: number | null;
+  available: boolean;
+  /** Relevance, higher is better; comparable within one search only. */
+  score: number;
+}
+
+export type PromptsKnowledge = KnowledgeBase & {
+  /** The best offers for a query, best first. */
+  searchCatalog(query: string, limit: number): CatalogHit[];
+  /** Stops watching and refreshing. */
+  close(): Promise<void>;
+};
+
+/** How soon a feed that has never loaded is tried again, ms. */
+const FIRST_FEED_RETRY_MS = 60_000;
+const FEED_TIMEOUT_MS = 120_000;
+
+/**
+ * Loads the folder (and the feed) and starts watching. Throws `KnowledgeInvalidError` when the
+ * folder is invalid at start, as there is no good version to fall back on.
+ */
+export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): Promise<PromptsKnowledge> {
+  const { promptsDir, logger, catalogUrl } = options;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? (() => new Date());
+  const compose = { maxTokens: options.maxTokens ?? 2000, contextTokens: options.contextTokens ?? 32_000 };
+  let feed: FetchedCatalog | undefined;
+
+  const external = (): { catalog: FetchedCatalog['catalog']; key: string } | undefined => feed && { catalog: feed.catalog, key: feed.key };
+
+  if (catalogUrl) {
+    try {
+      feed = await fetchCatalogFeed(catalogUrl, { fetch: fetchImpl, timeoutMs: FEED_TIMEOUT_MS });
+      logger.info({ url: catalogUrl, offers: feed.catalog.offers.length }, 'catalog feed loaded');
+    } catch (error) {
+      logger.warn({ err: error, url: catalogUrl }, 'catalog feed failed at start; using the folder catalog until it loads');
+      if (!(await hasFolderCatalog(promptsDir))) feed = { catalog: { shop: {}, offers: [] }, key: 'empty' };
+    }
+  }
+  let current = await loadPromptsFolder(promptsDir, { external: external() });
+  logger.info({ promptsDir, offers: current.catalog.offers.length, faq: current.faq.entries.length }, 'prompts folder loaded');
+
+  const reload = async (reason: string): Promise<void> => {
+    try {
+      current = await loadPromptsFolder(promptsDir, { previous: current, external: external() });
+      logger.info({ reason, offers: current.catalog.offers.length, faq: current.faq.entries.length }, 'prompts reloaded');
+    } catch (error) {
+      if (!(error instanceof KnowledgeInvalidError)) throw error;
+      logger.warn({ file: error.file, line: error.line, offerId: error.offerId, reason: error.message }, 'prompts edit refused; the last good version stays in use');
+    }
+  };
+
+  const watcher: FolderWatch | undefined = options.watch === false ? undefined : watchFolder(promptsDir, () => reload('folder changed'), logger);
+  await watcher?.ready;
+
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const refreshMs = (options.catalogRefreshMinutes ?? 60) * 60_000;
+  const refresh = async (): Promise<void> => {
+    try {
+      const fetched = await fetchCatalogFeed(catalogUrl!, { fetch: fetchImpl, timeoutMs: FEED_TIMEOUT_MS, previous: feed?.key === 'empty' ? undefined : feed });
+      if (fetched !== feed) {
+        feed = fetched;
+        await reload('catalog feed refreshed');
+      }
+    } catch (error) {
+      const where = error instanceof KnowledgeInvalidError ? { file: error.file, line: error.line, offerId: error.offerId } : {};
+      logger.warn({ err: error, url: catalogUrl, ...where }, 'catalog feed refresh failed; the last good catalog stays in use');
+    }
+    schedule();
+  };
+  const schedule = (): void => {
+    if (closed || !catalogUrl) return;
+    const neverLoaded = !feed || feed.key === 'empty';
+    timer = setTimeout(() => void refresh(), neverLoaded ? Math.min(FIRST_FEED_RETRY_MS, refreshMs) : refreshMs);
+    timer.unref();
+  };
+  schedule();
+
+  const snapshot = (): KnowledgeSnapshot => current;
+  return {
+    composePrompt: (input) => composePrompt(snapshot(), input, { now: now(), ...compose }),
+    offlineAnswer: (question) => offlineAnswer(snapshot(), question),
+    text: (key) => snapshot().messages[key],
+    wantsPerson: (text) => snapshot().handoff.wantsPerson(text),
+    isOutOfDepth: (text) => snapshot().handoff.isOutOfDepth(text),
+    searchCatalog: (query, limit) => searchHits(snapshot(), query, limit),
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await watcher?.close();
+    },
+  };
+}
+
+/** Catalog search results in the public shape. */
+export function searchHits(snapshot: KnowledgeSnapshot, query: string, limit: number): CatalogHit[] {
+  return rankOffers(snapshot.catalog, snapshot.synonyms, query, limit).map(({ offer, score }) => ({
+    id: offer.id,
+    name: offer.name,
+    url: offer.url,
+    price: offer.price,
+    available: offer.available,
+    score: Math.round(score * 10_000) / 10_000,
+  }));
+}

@@ -1,0 +1,18 @@
+/** One consistent, validated version of the prompts folder: what every knowledge call reads. */
+import type { CatalogIndex } from './search/catalog-index.js';
+import type { FaqIndex } from './search/faq-index.js';
+import type { Synonyms } from './search/synonyms.js';
+import type { HandoffPhrases } from './folder/handoff.js';
+import type { Messages } from './folder/messages.js';
+import type { SystemTemplate } from './folder/template.js';
+
+export interface KnowledgeSnapshot {
+  template: SystemTemplate;
+  messages: Messages;
+  handoff: HandoffPhrases;
+  faq: FaqIndex;
+  synonyms: Synonyms;
+  catalog: CatalogIndex;
+  /** Identifies the catalog text the index was built from, so an unchanged catalog is not re-indexed. */
+  catalogKey: string;
+}
