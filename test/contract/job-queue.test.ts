@@ -12,11 +12,18 @@ import { silentLogger } from '../fakes/noop-metrics.js';
 import { waitFor } from '../support/wait-for.js';
 import { jobBackendContract, type TestJob } from './job-queue.contract.js';
 
-const freshPrefix = () => `test-${inject('runId')}-${randomUUID().slice(0, 8)}`;
-
-/** Makes connections the way the app does (src/infrastructure.ts) and remembers them for cleanup. */
+/**
+ * Makes connections the way the app does (src/infrastructure.ts) and per-test key prefixes, and
+ * remembers both: `dispose` quits the connections and deletes the prefixes' keys.
+ */
 function redisConnections() {
   const made: Redis[] = [];
+  const prefixes: string[] = [];
+  const freshPrefix = () => {
+    const prefix = `test-${inject('runId')}-${randomUUID().slice(0, 8)}`;
+    prefixes.push(prefix);
+    return prefix;
+  };
   const connect = (purpose: 'worker' | 'client') => {
     const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: purpose === 'worker' ? null : 1 });
     redis.on('error', () => undefined); // a closed test connection may still report; nothing to do
@@ -25,8 +32,15 @@ function redisConnections() {
   };
   const dispose = async () => {
     await Promise.allSettled(made.splice(0).map((redis) => (redis.status === 'end' ? undefined : redis.quit())));
+    const cleaner = new Redis(inject('redisUrl'));
+    for (const prefix of prefixes.splice(0)) {
+      for await (const keys of cleaner.scanStream({ match: `${prefix}:*`, count: 500 })) {
+        if ((keys as string[]).length) await cleaner.unlink(...(keys as string[]));
+      }
+    }
+    await cleaner.quit();
   };
-  return { made, connect, dispose };
+  return { made, connect, freshPrefix, dispose };
 }
 
 jobBackendContract('in-process', () => ({
@@ -38,7 +52,13 @@ jobBackendContract('BullMQ (Redis)', () => {
   const connections = redisConnections();
   return {
     create: (options) =>
-      createBullJobBackend<TestJob>({ name: 'contract', prefix: freshPrefix(), connect: connections.connect, logger: silentLogger, ...options }),
+      createBullJobBackend<TestJob>({
+        name: 'contract',
+        prefix: connections.freshPrefix(),
+        connect: connections.connect,
+        logger: silentLogger,
+        ...options,
+      }),
     dispose: connections.dispose,
   };
 });
@@ -59,7 +79,7 @@ describe('BullMQ job backend: several workers on one queue', () => {
   }
 
   it('runs at most `globalConcurrency` jobs at once across two workers', async () => {
-    const prefix = freshPrefix();
+    const prefix = connections.freshPrefix();
     const [first, second] = [sameQueue(prefix), sameQueue(prefix)];
     let running = 0;
     let maxRunning = 0;
@@ -81,7 +101,7 @@ describe('BullMQ job backend: several workers on one queue', () => {
   });
 
   it('closes the Redis connections it made', async () => {
-    const backend = sameQueue(freshPrefix());
+    const backend = sameQueue(connections.freshPrefix());
     await backend.startWorker(async () => undefined, { concurrency: 1 });
 
     await backend.close();
