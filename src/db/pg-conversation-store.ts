@@ -135,13 +135,16 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
     },
 
     async history(conversationId, beforeId, limit) {
-      // Notices (connecting, chat finished) are for the customer, not for the model.
+      // A reply belongs right after the message it answers, even when it was written after later
+      // messages arrived (a burst): order by the turn it answers, not by its own id. Notices
+      // (connecting, chat finished) are for the customer, not for the model.
       const rows = await all(
-        `select * from (
-           select ${MESSAGE_COLUMNS} from message
-           where conversation_id = ? and id < ? and kind <> 'notice' order by id desc limit ?
-         ) recent order by id`,
-        [conversationId, beforeId, limit],
+        `select ${MESSAGE_COLUMNS} from (
+           select ${MESSAGE_COLUMNS}, coalesce(reply_to_id, id) as turn from message
+           where conversation_id = ? and (id < ? or reply_to_id < ?) and kind <> 'notice'
+           order by turn desc, id desc limit ?
+         ) recent order by turn, id`,
+        [conversationId, beforeId, beforeId, limit],
       );
       return rows.map(toMessage);
     },

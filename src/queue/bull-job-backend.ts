@@ -34,6 +34,7 @@ export function createBullJobBackend<T extends object>(options: BullJobBackendOp
   });
   queue.on('error', (error) => logger.error({ err: error, queue: name }, 'queue connection error'));
   let worker: Worker<T> | undefined;
+  let workerConnection: Redis | undefined;
   const shutdown = new AbortController();
   let drainMs = 10_000;
 
@@ -89,7 +90,7 @@ export function createBullJobBackend<T extends object>(options: BullJobBackendOp
       if (workerOptions.rps) await queue.setGlobalRateLimit(workerOptions.rps, 1000);
       else await queue.removeGlobalRateLimit();
       worker = new Worker<T>(name, (job, token) => run(processor, job, token), {
-        connection: options.connect('worker'),
+        connection: (workerConnection = options.connect('worker')),
         prefix,
         concurrency: workerOptions.concurrency,
         // A worker killed mid-call leaves its job stalled; it is picked up again, a few times.
@@ -130,6 +131,8 @@ export function createBullJobBackend<T extends object>(options: BullJobBackendOp
         clearTimeout(timer);
       }
       await queue.close();
+      // BullMQ leaves connections it was given open: they are ours to close.
+      await Promise.all([queueConnection, workerConnection].map((connection) => connection?.quit().catch(() => connection.disconnect())));
     },
   };
 }

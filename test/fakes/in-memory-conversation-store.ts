@@ -115,9 +115,16 @@ export class InMemoryConversationStore implements ConversationStore {
   }
 
   async history(conversationId: string, beforeId: string, limit: number): Promise<StoredMessage[]> {
-    const earlier = this.messages.filter(
-      (m) => m.conversationId === conversationId && Number(m.id) < Number(beforeId) && m.kind !== 'notice',
-    );
+    const before = Number(beforeId);
+    const turn = (m: { id: string; replyToId?: string }) => Number(m.replyToId ?? m.id);
+    const earlier = this.messages
+      .filter(
+        (m) =>
+          m.conversationId === conversationId &&
+          (Number(m.id) < before || (m.replyToId !== undefined && Number(m.replyToId) < before)) &&
+          m.kind !== 'notice',
+      )
+      .sort((a, b) => turn(a) - turn(b) || Number(a.id) - Number(b.id));
     return earlier.slice(Math.max(0, earlier.length - limit)).map(toStored);
   }
 
