@@ -12,9 +12,10 @@ import {
   createWebRateLimits,
   type ReplySignal,
 } from '../channels/web/index.js';
+import { createTelegramChannel, type TelegramChannel, type TelegramSendJob } from '../channels/telegram/index.js';
 import { hasLlmCredentials, type Config } from './config.js';
 import { answerConversation } from './core/answer-conversation.js';
-import { REPLY_QUEUE } from './core/jobs.js';
+import { REPLY_QUEUE, TELEGRAM_SEND_QUEUE } from './core/jobs.js';
 import type { ChannelOutbox, CoreDeps, ReplyJob } from './core/ports.js';
 import { receiveMessage } from './core/receive-message.js';
 import { recoverPending } from './core/recover-pending.js';
@@ -159,6 +160,40 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
   );
   outboxes.web = web.outbox;
 
+  // Telegram, only with a token: its outbox and send queue now (the reply worker below may answer
+  // Telegram customers at once); it starts receiving and sending once the HTTP server listens.
+  let telegram: TelegramChannel | undefined;
+  if (config.TELEGRAM_BOT_TOKEN) {
+    const sendRetries = { attempts: 10, backoffMs: 2000 };
+    const sends: JobBackend<TelegramSendJob> = connect
+      ? createBullJobBackend<TelegramSendJob>({ name: TELEGRAM_SEND_QUEUE, prefix: config.BULLMQ_PREFIX, connect, logger: queueLogger, ...sendRetries })
+      : createInProcessJobBackend<TelegramSendJob>({ name: TELEGRAM_SEND_QUEUE, logger: queueLogger, ...sendRetries });
+    stack.push(() => sends.close());
+    metrics.watchQueue(TELEGRAM_SEND_QUEUE, () => sends.depth());
+    const bot = createTelegramChannel(
+      {
+        receive: (message, options) => receiveMessage(deps, message, options),
+        store,
+        sends,
+        text: (key) => knowledge.text(key),
+        redis: sharedRedis,
+        logger: logger.child({ component: 'telegram' }),
+      },
+      {
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        webhook: config.TELEGRAM_WEBHOOK_BASE_URL
+          ? { baseUrl: config.TELEGRAM_WEBHOOK_BASE_URL, secret: config.TELEGRAM_WEBHOOK_SECRET as string }
+          : undefined,
+        maxMessageChars: config.MAX_MESSAGE_CHARS,
+        keyPrefix: config.BULLMQ_PREFIX,
+      },
+    );
+    stack.push(() => bot.stop()); // after the HTTP server closes, before the send worker drains
+    outboxes.telegram = bot.outbox;
+    telegram = bot;
+  }
+
   if (role !== 'api') {
     if (!connect) await store.releaseAllLeases(); // one process: no other lease holder can be alive
     const answerOptions = { leaseMs: config.LLM_TIMEOUT_MS + 15_000 };
@@ -178,6 +213,7 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
   let server: RunningServer | undefined;
   if (role !== 'worker') {
     const routers: Router[] = [web.router, createCatalogRouter({ search: (q: string, limit: number) => knowledge.searchCatalog(q, limit) })];
+    if (telegram?.router) routers.push(telegram.router);
     const http = createHttpApp(
       {
         logger: logger.child({ component: 'http' }),
@@ -196,6 +232,8 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
     const running = server;
     stack.push(() => running.close());
   }
+  // Updates arrive where the webhook is served (api, all) or are polled by a worker (worker, all).
+  await telegram?.start({ send: role !== 'api', receive: telegram.mode === 'webhook' ? role !== 'worker' : role !== 'api' });
 
   return {
     info: {

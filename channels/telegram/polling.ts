@@ -1,0 +1,157 @@
+/**
+ * Long polling with one poller per bot token across every process: Telegram answers a second
+ * `getUpdates` with 409 and drops the first. The poller holds a lease (Redis when configured),
+ * renews it while polling and stops at once when it loses it; the others wait to take over.
+ *
+ * Our own loop rather than `bot.start()`: an update is confirmed (the offset moves past it) only
+ * after it was stored, so a database hiccup re-reads it instead of losing it; an update that keeps
+ * failing is skipped after a few tries so that one bad payload cannot stall the bot.
+ */
+import { randomUUID } from 'node:crypto';
+import { GrammyError, type Api } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { Logger } from '../../src/core/ports.js';
+import type { Locks } from './locks.js';
+
+export interface PollerDeps {
+  api: Pick<Api, 'getUpdates' | 'deleteWebhook'>;
+  handle(update: Update): Promise<void>;
+  /** The lease that makes this the only poller; undefined in a single process without Redis. */
+  locks?: Locks;
+  logger: Logger;
+}
+
+export interface PollerOptions {
+  /** The lease's key: one per bot token (a hash of it, never the token). */
+  lockKey: string;
+  /** Lease length, ms; renewed every third of it. @defaultValue 30000 */
+  lockMs?: number;
+  /** getUpdates long-poll timeout, seconds. @defaultValue 30 */
+  timeoutSeconds?: number;
+  /** Tries of one failing update before it is skipped. @defaultValue 5 */
+  maxUpdateTries?: number;
+}
+
+export interface Poller {
+  /** Stops polling, confirms what was handled, lets go of the lease. */
+  stop(): Promise<void>;
+}
+
+const ALLOWED_UPDATES = ['message'] as const;
+
+/** grammY's Node typings name the `abort-controller` polyfill's signal; the runtime takes the native one. */
+function grammySignal(signal: AbortSignal): Parameters<Api['getUpdates']>[1] {
+  return signal as unknown as Parameters<Api['getUpdates']>[1];
+}
+
+export function startPolling(deps: PollerDeps, options: PollerOptions): Poller {
+  const lockMs = options.lockMs ?? 30_000;
+  const owner = randomUUID();
+  const log = deps.logger.child({ component: 'telegram-poller' });
+  let stopped = false;
+  let offset = 0;
+  let current: AbortController | undefined;
+  const wake = new AbortController();
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+
+  async function holdLease(): Promise<boolean> {
+    if (!deps.locks) return true;
+    return deps.locks.acquire(options.lockKey, owner, lockMs).catch((error: unknown) => {
+      log.warn({ err: error }, 'telegram poller: lease store unreachable');
+      return false;
+    });
+  }
+
+  async function run(): Promise<void> {
+    let announced = false;
+    while (!stopped) {
+      if (!(await holdLease())) {
+        if (!announced) log.info({}, 'telegram poller: another process polls this bot; standing by');
+        announced = true;
+        await sleep(lockMs / 3);
+        continue;
+      }
+      announced = false;
+      const abort = new AbortController();
+      current = abort;
+      const renewal = setInterval(() => {
+        const renewed = deps.locks ? deps.locks.renew(options.lockKey, owner, lockMs) : Promise.resolve(true);
+        void renewed.catch(() => false).then((held) => {
+          if (held) return;
+          log.warn({}, 'telegram poller: lease lost; stopping so that two pollers never run');
+          abort.abort();
+        });
+      }, lockMs / 3);
+      try {
+        log.info({}, 'telegram poller: polling');
+        await deps.api.deleteWebhook({}, grammySignal(abort.signal));
+        await poll(abort.signal);
+      } catch (error) {
+        if (!abort.signal.aborted) {
+          log.warn({ err: error }, 'telegram poller: setup failed; retrying');
+          await sleep(5000);
+        }
+      } finally {
+        clearInterval(renewal);
+        current = undefined;
+      }
+    }
+  }
+
+  async function poll(signal: AbortSignal): Promise<void> {
+    let tries = 0;
+    let pause = 1000;
+    while (!stopped && !signal.aborted) {
+      let updates: Update[];
+      try {
+        updates = await deps.api.getUpdates({ offset, timeout: options.timeoutSeconds ?? 30, allowed_updates: [...ALLOWED_UPDATES] }, grammySignal(signal));
+        pause = 1000;
+      } catch (error) {
+        if (signal.aborted) return;
+        const conflict = error instanceof GrammyError && error.error_code === 409;
+        log[conflict ? 'error' : 'warn']({ err: error }, conflict ? 'telegram poller: Telegram reports another poller or a webhook' : 'telegram poller: getUpdates failed; retrying');
+        await sleep(pause);
+        pause = Math.min(pause * 2, 60_000);
+        continue;
+      }
+      for (const update of updates) {
+        try {
+          await deps.handle(update);
+          tries = 0;
+        } catch (error) {
+          tries += 1;
+          if (tries < (options.maxUpdateTries ?? 5)) {
+            log.warn({ err: error, updateId: update.update_id, tries }, 'telegram poller: update failed; reading it again');
+            await sleep(Math.min(500 * 2 ** tries, 10_000));
+            break;
+          }
+          log.error({ err: error, updateId: update.update_id }, 'telegram poller: update keeps failing; skipped');
+          tries = 0;
+        }
+        offset = update.update_id + 1;
+      }
+    }
+  }
+
+  const running = run().catch((error: unknown) => log.error({ err: error }, 'telegram poller crashed'));
+
+  return {
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      wake.abort();
+      current?.abort();
+      await running;
+      // Confirm what was handled, so the next poller does not read it again (grammY's stop does
+      // the same) — only while the lease is still ours: the call would cut another poller's request.
+      const ours = deps.locks ? await deps.locks.renew(options.lockKey, owner, lockMs).catch(() => false) : true;
+      if (ours && offset > 0) await deps.api.getUpdates({ offset, limit: 1, timeout: 0 }).catch(() => undefined);
+      await deps.locks?.release(options.lockKey, owner).catch(() => undefined);
+    },
+  };
+}
