@@ -14,12 +14,14 @@ import { parseTelegramHtml } from './telegram-html.js';
 
 export type Params = Record<string, unknown>;
 
-/** One Bot API call as the fake received and answered it. */
+/** One Bot API call as the fake received it (recorded on arrival: a long poll shows while it waits). */
 export interface RecordedCall {
   method: string;
   params: Params;
   at: number;
-  /** The `error_code` answered, or undefined for `ok: true`. */
+  /** Set once answered. */
+  answered?: boolean;
+  /** The `error_code` answered, or undefined for `ok: true` (and while unanswered). */
   errorCode?: number;
 }
 
@@ -185,7 +187,8 @@ export async function startFakeTelegram(options: { webhookRetryMs?: number } = {
     return { result: { message_id: nextMessageId(chatId), from: bot, chat, date: Math.floor(Date.now() / 1000), text } };
   }
 
-  function call(method: string, params: Params, res: ServerResponse): Answer | undefined {
+  function call(record: RecordedCall, res: ServerResponse): Answer | undefined {
+    const { method, params } = record;
     switch (method) {
       case 'getMe':
         return { result: bot };
@@ -202,8 +205,8 @@ export async function startFakeTelegram(options: { webhookRetryMs?: number } = {
             clearTimeout(timer);
             if (poller === waiting) poller = undefined;
             if (res.writableEnded || res.destroyed) return;
-            if (updates === 'conflict') answer(res, method, params, { error: 409, description: CONFLICT_OTHER_POLLER });
-            else answer(res, method, params, { result: updates.slice(0, limit) });
+            if (updates === 'conflict') answer(res, record, { error: 409, description: CONFLICT_OTHER_POLLER });
+            else answer(res, record, { result: updates.slice(0, limit) });
           },
         };
         const timer = setTimeout(() => waiting.respond([]), Math.min(Number(params.timeout), 50) * 1000);
@@ -247,9 +250,9 @@ export async function startFakeTelegram(options: { webhookRetryMs?: number } = {
     }
   }
 
-  function answer(res: ServerResponse, method: string, params: Params, outcome: Answer): void {
-    const errorCode = 'error' in outcome ? outcome.error : undefined;
-    calls.push({ method, params, at: Date.now(), errorCode });
+  function answer(res: ServerResponse, record: RecordedCall, outcome: Answer): void {
+    record.answered = true;
+    if ('error' in outcome) record.errorCode = outcome.error;
     const body =
       'error' in outcome
         ? { ok: false, error_code: outcome.error, description: outcome.description, ...(outcome.retryAfter ? { parameters: { retry_after: outcome.retryAfter } } : {}) }
@@ -262,20 +265,23 @@ export async function startFakeTelegram(options: { webhookRetryMs?: number } = {
     const url = new URL(req.url ?? '/', 'http://fake');
     const match = /^\/bot(\d+:[\w-]+)\/(\w+)$/.exec(url.pathname);
     const params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
-    if (!match) return answer(res, url.pathname, params, { error: 404, description: 'Not Found' });
-    const method = match[2] as string;
+    const record: RecordedCall = { method: match?.[2] ?? url.pathname, params, at: Date.now() };
+    calls.push(record);
+    if (!match) return answer(res, record, { error: 404, description: 'Not Found' });
+    const method = record.method;
     const scripted = failures.get(method)?.shift();
     if (scripted) {
       const description = scripted.code === 429 ? `Too Many Requests: retry after ${scripted.retryAfter}` : (scripted.description ?? `Error ${scripted.code}`);
-      return answer(res, method, params, { error: scripted.code, description, retryAfter: scripted.code === 429 ? scripted.retryAfter : undefined });
+      return answer(res, record, { error: scripted.code, description, retryAfter: scripted.code === 429 ? scripted.retryAfter : undefined });
     }
-    const outcome = call(method, params, res);
-    if (outcome) answer(res, method, params, outcome);
+    const outcome = call(record, res);
+    if (outcome) answer(res, record, outcome);
+    else notify();
   }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) answer(res, 'invalid', {}, { error: 400, description: `Bad Request: ${String(error)}` });
+      if (!res.headersSent) answer(res, { method: 'invalid', params: {}, at: Date.now() }, { error: 400, description: `Bad Request: ${String(error)}` });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

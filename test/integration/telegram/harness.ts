@@ -1,0 +1,104 @@
+/**
+ * The whole app with its Telegram channel pointed at the loopback Bot API fake and the model at
+ * the YandexGPT fake. Each test file gets a scratch database of its own: Telegram replies are
+ * pushed by whichever app sends them, so an app of another file sweeping a shared database could
+ * send this file's replies to its own fake.
+ */
+import { randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { Role } from '../../../src/app.js';
+import type { YandexGptCompletionRequest } from '../../../src/llm/yandex-gpt-wire.js';
+import { startFakeTelegram, type FakeTelegram } from '../../fakes/fake-telegram.js';
+import { startFakeYandexGpt, type FakeYandexGpt } from '../../fakes/fake-yandex-gpt.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+
+/** `postgres+in-process`: the run's PostgreSQL without Redis, as `npm start` with DATABASE_URL only. */
+export type TelegramBackend = 'postgres+redis' | 'postgres+in-process';
+
+export interface ScratchDatabase {
+  url: string;
+  query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database on the run's server; the app applies the migrations when it starts. */
+export async function createScratchDatabase(label: string): Promise<ScratchDatabase> {
+  const base = new URL(inject('databaseUrl'));
+  const name = `${base.pathname.slice(1)}_${label}_${randomInt(1e6).toString(36)}`;
+  const admin = new pg.Client({ connectionString: base.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  return {
+    url: url.toString(),
+    query: async (sql, params) => (await pool.query(sql, params)).rows,
+    async drop() {
+      await pool.end();
+      const client = new pg.Client({ connectionString: base.toString() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export interface AppOptions {
+  backend?: TelegramBackend;
+  role?: Role;
+  /** Extra environment (CONTRACT.md names). */
+  env?: Record<string, string | number | undefined>;
+}
+
+/** Starts the app on `database` with the fakes configured; Telegram polls unless `env` sets a webhook. */
+export async function startTelegramApp(database: ScratchDatabase, telegram: FakeTelegram, gpt: FakeYandexGpt, options: AppOptions = {}): Promise<TestApp> {
+  const backend = options.backend ?? 'postgres+redis';
+  return startTestApp(
+    'postgres+redis',
+    {
+      DATABASE_URL: database.url,
+      ...(backend === 'postgres+in-process' ? { REDIS_URL: undefined } : {}),
+      YANDEX_API_KEY: 'test-key',
+      YANDEX_FOLDER_ID: 'b1gtestfolder',
+      YANDEX_GPT_BASE_URL: gpt.url,
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.url,
+      LLM_RETRY_BACKOFF_MS: 50,
+      ...options.env,
+    },
+    { role: options.role },
+  );
+}
+
+export { startFakeTelegram, startFakeYandexGpt };
+
+/** A Telegram user id nobody else in the run uses: the private chat's id. */
+export function freshChatId(): number {
+  return randomInt(1_000_000_000, 2_000_000_000);
+}
+
+/** A free loopback port, for an app whose webhook URL must be known before it listens. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+/** The customer's question in a model request (history comes before it). */
+export function questionOf(body: YandexGptCompletionRequest | undefined): string {
+  return [...(body?.messages ?? [])].reverse().find((m) => m.role === 'user')?.text ?? '';
+}
+
+/** Model requests whose question contains `text`. */
+export function requestsAbout(gpt: FakeYandexGpt, text: string): number {
+  return gpt.requests.filter((r) => questionOf(r.body).includes(text)).length;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
