@@ -6,7 +6,7 @@ export { createPromptsKnowledge, searchHits } from './prompts-knowledge.js';
 export type { CatalogHit, PromptsKnowledge, PromptsKnowledgeOptions } from './prompts-knowledge.js';
 export { checkPromptsDir } from './check.js';
 export type { CheckOptions, CheckResult } from './check.js';
-export { loadPromptsFolder, PROMPT_FILES } from './load-folder.js';
+export { buildSnapshot, loadPromptsFolder, PROMPT_FILES } from './load-folder.js';
 export { buildCatalogIndex } from './search/catalog-index.js';
 export { rankOffers } from './search/rank-offers.js';
 export { parseCatalog } from './catalog/load-catalog.js';

@@ -45,21 +45,15 @@ async function readOptional(path: string): Promise<Buffer | undefined> {
   }
 }
 
-async function readRequired(dir: string, name: string): Promise<string> {
-  const bytes = await readOptional(join(dir, name));
-  if (!bytes) throw new KnowledgeInvalidError({ file: join(dir, name) }, 'the file is missing');
-  return bytes.toString('utf8').replace(/^\uFEFF/, '');
-}
-
 /** The folder's catalog files, read (not yet parsed), with a key of their content. */
-async function readCatalogFiles(dir: string): Promise<{ files: Array<{ path: string; text: string }>; key: string }> {
-  const files: Array<{ path: string; text: string }> = [];
+async function readCatalogFiles(dir: string): Promise<{ files: Array<{ name: string; text: string }>; key: string }> {
+  const files: Array<{ name: string; text: string }> = [];
   const hash = createHash('sha1');
   for (const name of PROMPT_FILES.catalogs) {
     const bytes = await readOptional(join(dir, name));
     if (!bytes) continue;
     hash.update(name).update(bytes);
-    files.push({ path: join(dir, name), text: decodeCatalog(bytes) });
+    files.push({ name, text: decodeCatalog(bytes) });
   }
   return { files, key: `folder:${hash.digest('hex')}` };
 }
@@ -69,14 +63,24 @@ export async function hasFolderCatalog(dir: string): Promise<boolean> {
   return (await readCatalogFiles(dir)).files.length > 0;
 }
 
-/** Loads the folder; see the module comment. */
-export async function loadPromptsFolder(dir: string, options: LoadFolderOptions = {}): Promise<KnowledgeSnapshot> {
-  const template = parseTemplate(await readRequired(dir, PROMPT_FILES.system), join(dir, PROMPT_FILES.system));
-  const messages = parseMessages(await readRequired(dir, PROMPT_FILES.messages), join(dir, PROMPT_FILES.messages));
-  const handoff = parseHandoff(await readRequired(dir, PROMPT_FILES.handoff), join(dir, PROMPT_FILES.handoff));
-  const faqText = (await readOptional(join(dir, PROMPT_FILES.faq)))?.toString('utf8') ?? '';
-  const faq = buildFaqIndex(parseFaq(faqText, join(dir, PROMPT_FILES.faq)));
-  const synonymsText = (await readOptional(join(dir, PROMPT_FILES.synonyms)))?.toString('utf8');
+/** The folder's files as text, by name (`system.md`, `catalog.yml`…); absent files are undefined. */
+export type PromptTexts = Partial<Record<string, string>>;
+
+/**
+ * Builds a snapshot from file texts, without touching the disk: the pure part of loading, used
+ * by `loadPromptsFolder` and by tests. `dir` only prefixes file names in error messages.
+ */
+export async function buildSnapshot(dir: string, texts: PromptTexts, options: LoadFolderOptions & { catalogKey?: string } = {}): Promise<KnowledgeSnapshot> {
+  const required = (name: string): string => {
+    const text = texts[name];
+    if (text === undefined) throw new KnowledgeInvalidError({ file: join(dir, name) }, 'the file is missing');
+    return text.replace(/^\uFEFF/, '');
+  };
+  const template = parseTemplate(required(PROMPT_FILES.system), join(dir, PROMPT_FILES.system));
+  const messages = parseMessages(required(PROMPT_FILES.messages), join(dir, PROMPT_FILES.messages));
+  const handoff = parseHandoff(required(PROMPT_FILES.handoff), join(dir, PROMPT_FILES.handoff));
+  const faq = buildFaqIndex(parseFaq(texts[PROMPT_FILES.faq] ?? '', join(dir, PROMPT_FILES.faq)));
+  const synonymsText = texts[PROMPT_FILES.synonyms];
   const synonyms = synonymsText === undefined ? buildSynonyms([]) : parseSynonyms(synonymsText, join(dir, PROMPT_FILES.synonyms));
 
   let catalogKey: string;
@@ -85,18 +89,33 @@ export async function loadPromptsFolder(dir: string, options: LoadFolderOptions 
     catalogKey = options.external.key;
     catalog = options.external.catalog;
   } else {
-    const read = await readCatalogFiles(dir);
-    if (read.files.length === 0) {
+    const files = PROMPT_FILES.catalogs.filter((name) => texts[name] !== undefined);
+    if (files.length === 0) {
       throw new KnowledgeInvalidError({ file: join(dir, PROMPT_FILES.catalogs[0]) }, 'no catalog: add catalog.yml or catalog.csv (or set CATALOG_URL)');
     }
-    catalogKey = read.key;
+    catalogKey = options.catalogKey ?? `folder:${createHash('sha1').update(files.map((f) => texts[f]).join('\0')).digest('hex')}`;
     if (options.previous?.catalogKey !== catalogKey) {
-      catalog = mergeCatalogs(await Promise.all(read.files.map((f) => parseCatalog(f.text, f.path))));
-      assertUniqueIds(catalog, read.files.map((f) => f.path).join(' + '));
+      catalog = mergeCatalogs(await Promise.all(files.map((name) => parseCatalog(texts[name]!, join(dir, name)))));
+      assertUniqueIds(catalog, files.map((name) => join(dir, name)).join(' + '));
     }
   }
   const index = options.previous?.catalogKey === catalogKey ? options.previous.catalog : await buildCatalogIndex(catalog!);
   return { template, messages, handoff, faq, synonyms, catalog: index, catalogKey };
+}
+
+/** Loads the folder from disk; see the module comment. */
+export async function loadPromptsFolder(dir: string, options: LoadFolderOptions = {}): Promise<KnowledgeSnapshot> {
+  const texts: PromptTexts = {};
+  for (const name of [PROMPT_FILES.system, PROMPT_FILES.messages, PROMPT_FILES.handoff, PROMPT_FILES.faq, PROMPT_FILES.synonyms]) {
+    texts[name] = (await readOptional(join(dir, name)))?.toString('utf8');
+  }
+  let catalogKey: string | undefined;
+  if (!options.external) {
+    const read = await readCatalogFiles(dir);
+    for (const file of read.files) texts[file.name] = file.text;
+    catalogKey = read.key;
+  }
+  return buildSnapshot(dir, texts, { ...options, catalogKey });
 }
 
 function assertUniqueIds(catalog: Catalog, file: string): void {

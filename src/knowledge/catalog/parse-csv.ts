@@ -72,7 +72,9 @@ function toRawOffer(record: Record<string, string>): RawOffer {
   offer.id = String(offer.id ?? '');
   offer.name = String(offer.name ?? '');
   offer.url = String(offer.url ?? '');
-  return offer as RawOffer;
+  offer.currency ??= 'RUB';
+  offer.categoryPath ??= [];
+  return offer as unknown as RawOffer;
 }
 
 function paramFromColumn(column: string, value: string): OfferParam {

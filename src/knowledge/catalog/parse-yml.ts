@@ -4,21 +4,21 @@
  * validated and parsed on its own, and the event loop gets a turn between batches, so a
  * 50,000-offer feed does not stall the server. Problems name the file, the line and the offer.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { KnowledgeInvalidError } from '../errors.js';
 import { plainText, type OfferParam, type RawOffer, type ShopInfo } from './offer.js';
 import { validateOffers } from './validate-offers.js';
+import { findXmlProblem, lineOfOffset } from './xml-check.js';
 import type { Catalog } from './offer.js';
 
 /** Offers per parsed batch; between batches the event loop runs. */
-const BATCH_SIZE = 500;
+const BATCH_SIZE = 250;
 
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   parseTagValue: false,
   parseAttributeValue: false,
-  htmlEntities: true,
   isArray: (name) => name === 'offer' || name === 'param' || name === 'category',
 });
 
@@ -86,12 +86,10 @@ function parseBatch(
   categories: Map<string, { name: string; parentId?: string }>,
 ): Array<{ offer: RawOffer; line: number }> {
   const wrapped = `<batch>${xml}</batch>`;
-  // XMLValidator is deprecated upstream in favour of a separate package, but the parser itself
-  // accepts broken markup silently, and a feed with an unclosed tag must be refused, not guessed.
-  const valid = XMLValidator.validate(wrapped);
-  if (valid !== true) {
-    const line = batch[0]!.line + valid.err.line - 1;
-    throw new KnowledgeInvalidError({ file, line, offerId: offerIdNear(batch, line, xml) }, `malformed XML: ${valid.err.msg}`);
+  const problem = findXmlProblem(xml);
+  if (problem) {
+    const line = batch[0]!.line + lineOfOffset(xml, problem.offset) - 1;
+    throw new KnowledgeInvalidError({ file, line, offerId: offerIdNear(batch, line, xml) }, `malformed XML: ${problem.message}`);
   }
   const offers = ((parser.parse(wrapped) as XmlNode).batch as XmlNode | undefined)?.offer as XmlNode[] | undefined;
   return (offers ?? []).map((node, i) => ({ offer: toRawOffer(node, categories), line: batch[i]?.line ?? batch[0]!.line }));
@@ -161,8 +159,8 @@ function parseCategories(text: string, file: string, lines: LineCounter): Map<st
   const line = lines.lineAt(start);
   if (close === -1) throw new KnowledgeInvalidError({ file, line }, '<categories> is never closed');
   const xml = text.slice(start, close + '</categories>'.length);
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new KnowledgeInvalidError({ file, line: line + valid.err.line - 1 }, `malformed XML: ${valid.err.msg}`);
+  const problem = findXmlProblem(xml);
+  if (problem) throw new KnowledgeInvalidError({ file, line: line + lineOfOffset(xml, problem.offset) - 1 }, `malformed XML: ${problem.message}`);
   const nodes = ((parser.parse(xml) as XmlNode).categories as XmlNode | undefined)?.category as unknown[] | undefined;
   for (const node of nodes ?? []) {
     const category = (typeof node === 'object' && node !== null ? node : { '#text': node }) as XmlNode;

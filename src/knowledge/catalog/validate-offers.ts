@@ -1,6 +1,6 @@
 /** Checks every raw offer against the schema and for duplicate ids, naming file, line and offer. */
 import { KnowledgeInvalidError } from '../errors.js';
-import { offerSchema, type Offer, type RawOffer } from './offer.js';
+import { offerSchema, parseAvailable, parsePrice, type Offer, type RawOffer } from './offer.js';
 
 const YIELD_EVERY = 2000;
 
@@ -10,8 +10,12 @@ export async function validateOffers(raw: Array<{ offer: RawOffer; line: number 
   const seen = new Map<string, number>();
   const offers: Offer[] = [];
   for (const [i, { offer, line }] of raw.entries()) {
-    const parsed = offerSchema.safeParse(offer);
     const offerId = offer.id || undefined;
+    const price = parsePrice(offer.price);
+    if (price === undefined) throw new KnowledgeInvalidError({ file, line, offerId }, `price "${offer.price}" is not a non-negative number`);
+    const available = parseAvailable(offer.available);
+    if (available === undefined) throw new KnowledgeInvalidError({ file, line, offerId }, `available "${offer.available}" is not true or false`);
+    const parsed = offerSchema.safeParse({ ...offer, id: offer.id.trim(), name: offer.name.trim(), price, available });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.length ? `${issue.path.join('.')}: ` : '';

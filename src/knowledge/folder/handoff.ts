@@ -1,8 +1,9 @@
 /**
  * `handoff.yml`: phrases by which a customer asks for a person, and phrases in a model reply
  * that mean the bot is out of its depth. Matching ignores case, punctuation and word endings
- * ("позовите оператора!" matches "позвать оператор"); a customer phrase right after "не"/"без"
- * ("не нужен оператор") does not count.
+ * ("позовите оператора!" matches "позвать оператор"); a customer phrase negated by a
+ * "не"/"без" just before or a "не" just after ("не нужен оператор", "оператор не нужен") does
+ * not count.
  */
 import { KnowledgeInvalidError } from '../errors.js';
 import { tokenizeGroups } from '../text/normalize.js';
@@ -23,8 +24,9 @@ function stems(text: string): string[] {
 function contains(words: string[], phrase: string[], skipNegated: boolean): boolean {
   for (let i = 0; i + phrase.length <= words.length; i++) {
     if (!phrase.every((stem, j) => words[i + j] === stem)) continue;
-    const before = words[i - 1];
-    if (skipNegated && (before === 'не' || before === 'без')) continue;
+    // "не нужен оператор", "без оператора", "оператор не нужен": not a request.
+    const negated = [words[i - 1], words[i - 2]].some((w) => w === 'не' || w === 'без') || words[i + phrase.length] === 'не';
+    if (skipNegated && negated) continue;
     return true;
   }
   return false;

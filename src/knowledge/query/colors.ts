@@ -79,9 +79,10 @@ function isColorForm(word: string, stem: string): boolean {
 
 /**
  * The colours named in a list of normalised words, and the indexes of the words they used, so
- * a query can take them out of its free-text part.
+ * a query can take them out of its free-text part. With `typos`, a colour word one typo away
+ * counts too (for visitors' questions; catalogs are spelled right and large).
  */
-export function findColors(words: string[]): { colors: ColorMention[]; used: Set<number> } {
+export function findColors(words: string[], options: { typos?: boolean } = {}): { colors: ColorMention[]; used: Set<number> } {
   const stems = words.map(stemWord);
   const colors: ColorMention[] = [];
   const used = new Set<number>();
@@ -90,7 +91,7 @@ export function findColors(words: string[]): { colors: ColorMention[]; used: Set
     let key = two && BY_STEM.has(two) ? two : stems[i]!;
     let entry = BY_STEM.get(key);
     if (!entry || !isColorForm(words[i]!, stems[i]!)) {
-      const typo = typoColor(words[i]!);
+      const typo = options.typos ? typoColor(words[i]!) : undefined;
       if (!typo) continue;
       key = typo;
       entry = BY_STEM.get(key)!;

@@ -32,7 +32,7 @@ export function parseQuery(question: string): ParsedQuery {
   const { price, cheap, inStock, rest } = extractPriceAndStock(afterMeasures);
   const groups = tokenizeGroups(rest);
   const firsts = groups.map((g) => g[0]!);
-  const { colors, used } = findColors(firsts);
+  const { colors, used } = findColors(firsts, { typos: true });
   const modifiers = modifierFlags(firsts, (w) => !isStopWord(w));
   const words = groups
     .map((group, i) => ({ group, modifier: modifiers[i]!, keep: !used.has(i) && !isStopWord(group[0]!) }))

@@ -8,7 +8,7 @@ import MiniSearch from 'minisearch';
 import { findColors, type ColorMention } from '../query/colors.js';
 import { extractMeasures, type Measure } from '../query/measures.js';
 import { normalizeText, tokenize, tokenizeGroups } from '../text/normalize.js';
-import { termsOf } from '../text/stem.js';
+import { stemWord } from '../text/stem.js';
 import { isStopWord } from '../text/stop-words.js';
 import { splitHead } from '../text/phrase-head.js';
 import { Vocabulary } from './vocabulary.js';
@@ -56,13 +56,17 @@ export const CATALOG_FIELD_ROLE: Readonly<Record<string, FieldRole>> = {
 };
 
 /** Description text beyond this is rarely about the product itself and slows indexing. */
-const DESCRIPTION_CHARS = 600;
-const CHUNK = 1000;
+const DESCRIPTION_CHARS = 400;
+const CHUNK = 250;
 
 const COLOR_PARAM = /цвет|оттен|colou?r/i;
 
-function processTerm(term: string): string[] | null {
-  return isStopWord(term) ? null : termsOf(term);
+/**
+ * Documents are indexed by stem only; the query side adds roots and prefixes ("баннерная" finds
+ * "баннер" by its root, "баннер" finds "баннерная" by prefix), which keeps the index half the size.
+ */
+function processTerm(term: string): string | null {
+  return isStopWord(term) ? null : stemWord(term);
 }
 
 /** Builds the index; yields to the event loop between chunks of offers. */
@@ -115,7 +119,7 @@ function offerColors(offer: Offer): ColorMention[] {
 function offerMeasures(offer: Offer): Measure[] {
   const measures = extractMeasures(normalizeText(offer.name)).measures;
   for (const p of offer.params) {
-    measures.push(...extractMeasures(normalizeText(`${p.name} ${p.value} ${p.unit ?? ''}`)).measures);
+    if (/\d/.test(p.value)) measures.push(...extractMeasures(normalizeText(`${p.name} ${p.value} ${p.unit ?? ''}`)).measures);
   }
   return measures;
 }

@@ -42,9 +42,19 @@ function wordAlternatives(word: string, vocabulary: Vocabulary): Alternative[] {
   if (isNumeric(word)) return [exact([word], 1)];
   const [stem, root] = termsOf(word) as [string, string | undefined];
   const alternatives: Alternative[] = [
-    { terms: [stem], weight: 1, fuzzy: fuzziness(stem), prefix: /^[a-zа-я]{4,}$/.test(stem) },
+    // A stem Snowball cut to three letters ("акрил" → "акр") still finds "акриловый" by prefix.
+    { terms: [stem], weight: 1, fuzzy: fuzziness(stem), prefix: /^[a-zа-я]{4,}$/.test(stem) || (/^[а-я]{3}$/.test(stem) && word.length >= 5) },
   ];
   if (root) alternatives.push({ terms: [root], weight: 0.9, fuzzy: 0, prefix: root.length >= 4 });
+  // Snowball cuts some nouns as if they were verbs ("чернила" → "черн", but "чернилами" →
+  // "чернил"): a known shorter stem of the same word is the same word.
+  for (let length = stem.length - 1; isCyrillic(stem) && length >= Math.max(4, stem.length - 2); length--) {
+    const shorter = stem.slice(0, length);
+    if (vocabulary.documentFrequency(shorter) > 0) {
+      alternatives.push(exact([shorter], 0.85));
+      break;
+    }
+  }
   if (word.length >= 2 && /^[a-zа-я]+$/.test(word)) {
     // A name that sounds exactly like a brand ("плексиглас") is as good as the brand itself.
     for (const { term, distance } of vocabulary.crossScript(word)) alternatives.push(exact([term], 0.95 - 0.1 * distance));

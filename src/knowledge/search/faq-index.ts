@@ -5,7 +5,7 @@
  */
 import MiniSearch from 'minisearch';
 import { tokenize, tokenizeGroups } from '../text/normalize.js';
-import { termsOf } from '../text/stem.js';
+import { stemWord } from '../text/stem.js';
 import { isStopWord } from '../text/stop-words.js';
 import { buildConcepts } from './concepts.js';
 import { runConcepts, type FieldRole } from './run-concepts.js';
@@ -33,7 +33,7 @@ export function buildFaqIndex(entries: FaqEntry[]): FaqIndex {
   const text = new MiniSearch<{ id: number; question: string; answer: string }>({
     fields: ['question', 'answer'],
     tokenize: (joined) => joined.split(' '),
-    processTerm: (term) => (isStopWord(term) ? null : termsOf(term)),
+    processTerm: (term) => (isStopWord(term) ? null : stemWord(term)),
   });
   const vocabulary = new Vocabulary();
   const documents = entries.map((entry, id) => ({ id, question: tokenize(entry.question).join(' '), answer: tokenize(entry.answer).join(' ') }));
@@ -54,7 +54,7 @@ export function searchFaq(index: FaqIndex, synonyms: Synonyms, question: string,
     .map(([id, match]) => ({
       entry: index.entries[id]!,
       coverage: match.credits.reduce((a, b) => a + b, 0) / concepts.length,
-      score: match.scores.reduce((a, b) => a + b, 0),
+      score: match.score,
     }))
     .sort((a, b) => b.coverage - a.coverage || b.score - a.score)
     .slice(0, limit)

@@ -43,15 +43,19 @@ export function rankOffers(index: CatalogIndex, synonyms: Synonyms, question: st
   const candidates: Array<[number, ConceptMatch | undefined]> =
     liveCount > 0 ? [...matches.entries()] : index.offers.map((_, i) => [i, undefined]);
   let maxText = 0;
-  for (const [, match] of candidates) maxText = Math.max(maxText, sum(match?.scores));
+  for (const [, match] of candidates) if (match && match.score > maxText) maxText = match.score;
 
   const ranked: RankedOffer[] = [];
   for (const [id, match] of candidates) {
     const indexed = index.offers[id]!;
-    const headCredit = sum(match?.credits.filter((_, c) => isHead[c]));
-    const restCredit = sum(match?.credits.filter((_, c) => live[c] && !isHead[c])) + specialCredit(query, indexed);
+    let headCredit = 0;
+    let restCredit = specialCredit(query, indexed);
+    for (let c = 0; match && c < match.credits.length; c++) {
+      if (isHead[c]) headCredit += match.credits[c]!;
+      else if (live[c]) restCredit += match.credits[c]!;
+    }
     const coverage = combineCoverage(headCount ? headCredit / headCount : 1, restCount ? restCredit / restCount : 1);
-    const strength = maxText > 0 ? sum(match?.scores) / maxText : 1;
+    const strength = maxText > 0 && match ? match.score / maxText : 1;
     // BM25 only orders offers that answer equally much; a rare synonym must not outweigh coverage.
     const score = coverage * (0.8 + 0.2 * strength) * constraintFactor(query, indexed.offer);
     if (score > 0) ranked.push({ offer: indexed.offer, score, coverage });
@@ -71,18 +75,19 @@ export function combineCoverage(head: number, rest: number): number {
   return (0.15 + 0.85 * head * head) * (0.4 + 0.6 * rest);
 }
 
-function sum(values: number[] | undefined): number {
-  let total = 0;
-  for (const v of values ?? []) total += v;
-  return total;
-}
-
 /** Credit for the colour (one concept, whichever colour fits best) and each measure. */
 function specialCredit(query: ParsedQuery, indexed: IndexedOffer): number {
   let credit = 0;
-  if (query.colors.length > 0) credit += Math.max(...query.colors.map((c) => colorMatch(c, indexed.colors)));
+  let color = 0;
+  for (const c of query.colors) color = Math.max(color, colorMatch(c, indexed.colors));
+  credit += color;
   for (const measure of query.measures) {
-    if (indexed.measures.some((m) => measureMatches(measure, m))) credit += 1;
+    for (const m of indexed.measures) {
+      if (measureMatches(measure, m)) {
+        credit += 1;
+        break;
+      }
+    }
   }
   return credit;
 }

@@ -3,7 +3,7 @@
  * of the other script sound like a visitor's word ("оракал" → "oracal", "plenka" → "пленк").
  */
 import { isCyrillic } from '../text/normalize.js';
-import { termsOf } from '../text/stem.js';
+import { stemWord } from '../text/stem.js';
 import { phoneticDistance, phoneticKey, phoneticLimit } from '../text/translit.js';
 
 interface KeyedTerm {
@@ -14,17 +14,17 @@ interface KeyedTerm {
 /** Document frequencies of terms, and phonetic keys of words by script and key length. */
 export class Vocabulary {
   private readonly frequency = new Map<string, number>();
-  private readonly seenKeys = new Set<string>();
+  private readonly seenWords = new Set<string>();
   /** By script ("lat" or "cyr") and key length. */
   private readonly keyed = new Map<string, KeyedTerm[]>();
 
-  /** Adds one document's tokens; each distinct term counts once per document. */
+  /** Adds one document's tokens; each distinct stem counts once per document. */
   addDocument(tokens: Iterable<string>): void {
     const terms = new Set<string>();
     for (const token of tokens) {
-      const processed = termsOf(token);
-      for (const t of processed) terms.add(t);
-      if (/^[a-zа-я]{2,}$/.test(token)) this.addKey(token, processed[0]!);
+      const stem = stemWord(token);
+      terms.add(stem);
+      if (/^[a-zа-я]{2,}$/.test(token)) this.addKey(token, stem);
     }
     for (const t of terms) this.frequency.set(t, (this.frequency.get(t) ?? 0) + 1);
   }
@@ -56,11 +56,10 @@ export class Vocabulary {
   }
 
   private addKey(word: string, term: string): void {
+    if (this.seenWords.has(word)) return;
+    this.seenWords.add(word);
     const key = phoneticKey(word);
     const script = isCyrillic(word) ? 'cyr' : 'lat';
-    const id = `${script}:${key}:${term}`;
-    if (this.seenKeys.has(id)) return;
-    this.seenKeys.add(id);
     const bucket = `${script}:${key.length}`;
     const list = this.keyed.get(bucket) ?? [];
     list.push({ key, term });

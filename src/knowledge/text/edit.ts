@@ -13,3 +13,21 @@ export function withinOneEdit(a: string, b: string): boolean {
 export function similarWord(query: string, known: string): boolean {
   return query === known || (query.length >= 5 && known.length >= 5 && /^[a-zа-я]+$/.test(query) && withinOneEdit(query, known));
 }
+
+/** Whether the Levenshtein distance of two words is at most `limit` (small limits only). */
+export function withinEdits(a: string, b: string, limit: number): boolean {
+  if (Math.abs(a.length - b.length) > limit) return false;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current.push(value);
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin > limit) return false;
+    previous = current;
+  }
+  return previous[b.length]! <= limit;
+}

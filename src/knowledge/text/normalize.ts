@@ -16,8 +16,8 @@ const LATIN = /[a-z]/g;
 
 /** Lower case, `ё`→`е`, typographic dashes, quotes and the multiplication sign made plain. */
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFKC')
+  // NFKC (full-width letters, ligatures, "²") only when there is something beyond ASCII and Cyrillic.
+  return (/[^\t-\u00ff\u0400-\u04ff]/.test(text) ? text.normalize('NFKC') : text)
     .toLowerCase()
     .replace(/ё/g, 'е')
     .replace(/[‐-―−]/g, '-')
@@ -31,6 +31,7 @@ export function normalizeText(text: string): string {
  * rewritten in the alphabet of its majority, so it matches the index.
  */
 export function fixMixedScript(word: string): string {
+  if (!/[a-z]/.test(word) || !/[а-я]/.test(word)) return word;
   const cyr = word.match(CYRILLIC)?.length ?? 0;
   const lat = word.match(LATIN)?.length ?? 0;
   if (cyr === 0 || lat === 0) return word;

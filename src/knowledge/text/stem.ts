@@ -16,10 +16,18 @@ const CACHE_LIMIT = 200_000;
 /** Adjective-forming suffixes left on a Russian stem, longest first. */
 const DERIVATIONAL = ['ическ', 'овск', 'инск', 'ист', 'ов', 'ев', 'ск', 'н'];
 
+const stems = new Map<string, string>();
+
 /** The stem of one normalised word. */
 export function stemWord(word: string): string {
-  if (isNumeric(word) || word.length < 3) return word;
-  return isCyrillic(word) ? russian.stem(word) : word;
+  if (isNumeric(word) || word.length < 3 || !isCyrillic(word)) return word;
+  let stem = stems.get(word);
+  if (stem === undefined) {
+    stem = russian.stem(word);
+    if (stems.size >= CACHE_LIMIT) stems.clear();
+    stems.set(word, stem);
+  }
+  return stem;
 }
 
 /** The stem with one derivational suffix removed, when enough of the word remains. */
