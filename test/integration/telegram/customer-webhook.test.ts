@@ -122,7 +122,9 @@ describe('Telegram customer, webhook mode', () => {
 
   it('acknowledges the webhook at once while the model is still thinking', async () => {
     const chat = freshChatId();
-    gpt.setResponder((body, request) => (questionOf(body).includes(String(chat)) ? { delayMs: 1500, then: echoResponder(body, request) } : echoResponder(body, request)));
+    gpt.setResponder((body, request) =>
+      questionOf(body).includes(String(chat)) ? { delayMs: 1500, then: { text: `Ответ: ${questionOf(body)}` } } : echoResponder(body, request),
+    );
 
     const res = await post(textUpdate(chat, `медленно ${chat}`), SECRET);
     const answeredAt = Date.now();
