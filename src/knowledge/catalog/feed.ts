@@ -5,7 +5,9 @@
 import { createHash } from 'node:crypto';
 import { CatalogFetchError } from '../errors.js';
 import { decodeCatalog } from './decode.js';
-import { parseCatalog } from './load-catalog.js';
+import { looksLikeXml } from './load-catalog.js';
+import { parseCsv } from './parse-csv.js';
+import { parseYml } from './parse-yml.js';
 import type { Catalog } from './offer.js';
 
 /** A successfully fetched and parsed feed. */
@@ -48,6 +50,7 @@ export async function fetchCatalogFeed(url: string, options: FetchFeedOptions): 
   const text = decodeCatalog(bytes, response.headers.get('content-type'));
   const key = `feed:${createHash('sha1').update(text).digest('hex')}`;
   if (options.previous?.key === key) return options.previous;
-  const catalog = await parseCatalog(text, url);
+  // A feed URL's extension says little ("/export?format=yml"): the content decides.
+  const catalog = looksLikeXml(text) ? await parseYml(text, url) : await parseCsv(text, url);
   return { catalog, key, etag: response.headers.get('etag') ?? undefined };
 }

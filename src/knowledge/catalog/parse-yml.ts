@@ -176,6 +176,8 @@ function parseShop(text: string, file: string): ShopInfo {
   if (start === -1) throw new KnowledgeInvalidError({ file }, 'no <shop> element: not a YML catalog');
   const stop = text.slice(start).search(/<(currencies|categories|offers|delivery-options)[\s>]/);
   const head = text.slice(start + '<shop>'.length, stop === -1 ? start + 2000 : start + stop);
+  const problem = findXmlProblem(head);
+  if (problem) throw new KnowledgeInvalidError({ file, line: lineOfOffset(text, start + '<shop>'.length + problem.offset) }, `malformed XML: ${problem.message}`);
   const field = (tag: string): string | undefined => {
     const value = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(head)?.[1]?.trim();
     return value ? decodeEntities(value) : undefined;
