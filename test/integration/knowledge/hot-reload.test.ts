@@ -52,10 +52,10 @@ describe('hot reload of the prompts folder', () => {
 
     await edit('messages.yml', (t) => t.replace(/^help: (.*)$/m, 'help: "не закрытая кавычка'));
 
-    const [refusal] = await waitFor(() => refusals().length > 0 && refusals(), 10_000, { what: 'a refusal' });
+    const refusal = await waitFor(() => refusals()[0], 10_000, { what: 'a refusal' });
     expect(refusal).toMatchObject({ file: join(dir, 'messages.yml') });
-    expect(refusal!.line).toEqual(expect.any(Number));
-    expect(String(refusal!.reason)).toMatch(/messages\.yml:\d+: broken YAML/);
+    expect(refusal.line).toEqual(expect.any(Number));
+    expect(String(refusal.reason)).toMatch(/messages\.yml:\d+: broken YAML/);
     expect(knowledge.text('greeting')).toBe(before);
   });
 
