@@ -10,9 +10,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Message, Update, UserFromGetMe } from 'grammy/types';
-import { parseTelegramHtml } from './telegram-html.js';
+import { checkSendMessage, FAKE_BOT, readParams, type Answer, type Params } from './telegram-wire.js';
 
-export type Params = Record<string, unknown>;
+export type { Params } from './telegram-wire.js';
 
 /** One Bot API call as the fake received it (recorded on arrival: a long poll shows while it waits). */
 export interface RecordedCall {
@@ -77,21 +77,7 @@ const CONFLICT_WEBHOOK = "Conflict: can't use getUpdates method while webhook is
 
 /** Starts the fake on 127.0.0.1 with an OS-assigned port. */
 export async function startFakeTelegram(options: { webhookRetryMs?: number } = {}): Promise<FakeTelegram> {
-  const bot: UserFromGetMe = {
-    id: 7000000001,
-    is_bot: true,
-    first_name: 'Support',
-    username: 'fake_support_bot',
-    can_join_groups: false,
-    can_read_all_group_messages: false,
-    supports_inline_queries: false,
-    can_connect_to_business: false,
-    has_main_web_app: false,
-    has_topics_enabled: false,
-    allows_users_to_create_topics: false,
-    can_manage_bots: false,
-    supports_join_request_queries: false,
-  };
+  const bot = FAKE_BOT;
   const calls: RecordedCall[] = [];
   const sent: SentMessage[] = [];
   const deliveries: Array<{ updateId: number; status: number }> = [];
@@ -163,28 +149,15 @@ export async function startFakeTelegram(options: { webhookRetryMs?: number } = {
     }
   }
 
-  type Answer = { result: unknown } | { error: number; description: string; retryAfter?: number };
 
   function sendMessage(params: Params): Answer {
     const chatId = String(params.chat_id ?? '');
-    if (!chatId) return { error: 400, description: 'Bad Request: chat_id is empty' };
     if (blocked.has(chatId)) return { error: 403, description: 'Forbidden: bot was blocked by the user' };
-    const raw = typeof params.text === 'string' ? params.text : '';
-    const parseMode = typeof params.parse_mode === 'string' ? params.parse_mode : undefined;
-    let text = raw;
-    if (parseMode === 'HTML') {
-      const parsed = parseTelegramHtml(raw);
-      if (!parsed.ok) return { error: 400, description: parsed.description };
-      text = parsed.text;
-    } else if (parseMode) {
-      return { error: 400, description: `Bad Request: the fake supports parse_mode HTML only, got ${parseMode}` };
-    }
-    if (!text.trim()) return { error: 400, description: 'Bad Request: message text is empty' };
-    if (text.length > 4096) return { error: 400, description: 'Bad Request: message is too long' };
-    const replyMarkup = typeof params.reply_markup === 'string' ? JSON.parse(params.reply_markup) : params.reply_markup;
-    sent.push({ chatId, raw, text, parseMode, replyMarkup, at: Date.now() });
+    const checked = checkSendMessage(params);
+    if ('error' in checked) return checked;
+    sent.push({ chatId, ...checked, at: Date.now() });
     const chat = { id: Number(chatId), type: 'private', first_name: 'Анна' };
-    return { result: { message_id: nextMessageId(chatId), from: bot, chat, date: Math.floor(Date.now() / 1000), text } };
+    return { result: { message_id: nextMessageId(chatId), from: bot, chat, date: Math.floor(Date.now() / 1000), text: checked.text } };
   }
 
   function call(record: RecordedCall, res: ServerResponse): Answer | undefined {
@@ -335,16 +308,3 @@ export async function startFakeTelegram(options: { webhookRetryMs?: number } = {
   };
 }
 
-/** Bot API parameters from a JSON or urlencoded body; JSON-looking form values are decoded, as Telegram does. */
-async function readParams(req: IncomingMessage): Promise<Params> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
-  if (!raw) return {};
-  const type = req.headers['content-type'] ?? '';
-  if (type.startsWith('application/json')) return JSON.parse(raw) as Params;
-  if (type.startsWith('application/x-www-form-urlencoded')) {
-    return Object.fromEntries([...new URLSearchParams(raw)].map(([key, value]) => [key, /^[[{]/.test(value) ? (JSON.parse(value) as unknown) : value]));
-  }
-  throw new Error(`unsupported content type ${type}`);
-}
