@@ -10,7 +10,7 @@ export interface PriceLimit {
 }
 
 const W = '[а-яa-z]*';
-const AMOUNT = String.raw`(\d{1,3}(?:[  ]\d{3})+|\d+(?:[.,]\d+)?)\s*(тыс${W}\.?|т\.?\s?р\.?|тр\.?|к(?![а-я])|k(?![a-z])|млн${W})?`;
+const AMOUNT = String.raw`(\d{1,3}(?:[  ]\d{3})+|\d+(?:[.,]\d+)?)\s*(тыс${W}\.?|т\.?\s?р\.?|тр\.?|к(?![а-я])|k(?![a-z])|млн${W}|миллион${W})?`;
 const CURRENCY = String.raw`(руб${W}\.?|р\.?(?![а-я])|₽|rub${W}|rur)?`;
 const MAX_OPS = String.raw`до|не дороже|дешевле|меньше|ниже|не более|не больше|не выше|максимум|макс\.?|в пределах|в рамках|бюджет${W}|уложиться в|за`;
 const MIN_OPS = String.raw`от|дороже|больше|выше|не менее|не дешевле|минимум|мин\.?`;
@@ -30,7 +30,7 @@ const IN_STOCK = new RegExp(
 function amount(digits: string, multiplier: string | undefined): number {
   const base = Number(digits.replace(/[  ]/g, '').replace(',', '.'));
   if (!multiplier) return base;
-  if (/^млн/.test(multiplier)) return base * 1_000_000;
+  if (/^(млн|миллион)/.test(multiplier)) return base * 1_000_000;
   return base * 1000;
 }
 
@@ -39,13 +39,26 @@ function isMoney(value: number, multiplier: string | undefined, currency: string
   return Boolean(currency || multiplier) || value >= 100;
 }
 
+const NUMBER_WORDS: Record<string, number> = {
+  одна: 1, одну: 1, две: 2, три: 3, четыре: 4, пять: 5, шесть: 6, семь: 7, восемь: 8, девять: 9, десять: 10,
+  пятнадцать: 15, двадцать: 20, тридцать: 30, сорок: 40, пятьдесят: 50, сто: 100, двести: 200, триста: 300, пятьсот: 500,
+  пяти: 5, десяти: 10, двух: 2, трех: 3, двадцати: 20, ста: 100,
+};
+
+/** "пять тысяч" → "5 тысяч", "тысяча рублей" → "1 тысяча рублей": amounts written in words. */
+function numbersInWords(text: string): string {
+  return text
+    .replace(/(?<![а-я])(одна|одну|две|три|четыре|пять|шесть|семь|восемь|девять|десять|пятнадцать|двадцать|тридцать|сорок|пятьдесят|сто|двести|триста|пятьсот|пяти|десяти|двух|трех|двадцати|ста)\s+(тыс[а-я]*|млн|миллион[а-я]*)/g, (_, n: string, unit: string) => `${NUMBER_WORDS[n]} ${unit}`)
+    .replace(/(?<![\dа-я]\s?)(тысяч[а-я]*)\s+(руб)/g, '1 $1 $2');
+}
+
 /**
  * Finds a price limit, a wish for something cheap, and a wish for what is in stock in
  * normalised text (measures already cut out), and returns the text without them.
  */
 export function extractPriceAndStock(text: string): { price?: PriceLimit; cheap: boolean; inStock: boolean; rest: string } {
   let price: PriceLimit | undefined;
-  let rest = text.replace(RANGE, (...m: Array<string | undefined>) => {
+  let rest = numbersInWords(text).replace(RANGE, (...m: Array<string | undefined>) => {
     const [whole, a1, ma1, a2, ma2, b, mb, cur] = m as [string, ...Array<string | undefined>];
     const a = a1 ?? a2!;
     const ma = ma1 ?? ma2;

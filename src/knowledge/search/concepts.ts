@@ -60,11 +60,23 @@ function wordAlternatives(word: string, vocabulary: Vocabulary): Alternative[] {
     for (const { term, distance } of vocabulary.crossScript(word)) alternatives.push(exact([term], 0.95 - 0.1 * distance));
   }
   if (word.length >= 3 && vocabulary.documentFrequency(stem) === 0) {
-    // Typed with the wrong layout on: only worth it when the word as typed means nothing.
+    // Typed with the wrong layout on, or with two letters swapped ("пелнка"), which edit-distance
+    // fuzziness counts as two typos: only worth it when the word as typed means nothing.
     const switched = stemWord(switchLayout(word));
     if (vocabulary.documentFrequency(switched) > 0) alternatives.push(exact([switched], 0.9));
+    const swapped = transpositions(word).map(stemWord).find((s) => vocabulary.documentFrequency(s) > 0);
+    if (swapped) alternatives.push({ terms: [swapped], weight: 0.85, fuzzy: 0, prefix: swapped.length >= 4 });
   }
   return alternatives;
+}
+
+/** The word with each pair of neighbouring letters swapped. */
+function transpositions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < word.length; i++) {
+    if (word[i] !== word[i + 1]) out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+  }
+  return out;
 }
 
 /** The alternatives of a code group: the whole code, or all its parts together. */
