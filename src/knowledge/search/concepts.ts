@@ -41,9 +41,11 @@ function exact(terms: string[], weight: number): Alternative {
 function wordAlternatives(word: string, vocabulary: Vocabulary): Alternative[] {
   if (isNumeric(word)) return [exact([word], 1)];
   const [stem, root] = termsOf(word) as [string, string | undefined];
+  // A word that many documents use is spelled right: looking for typos of it only costs time.
+  const common = vocabulary.documentFrequency(stem) > Math.max(50, vocabulary.documents * 0.02);
   const alternatives: Alternative[] = [
     // A stem Snowball cut to three letters ("акрил" → "акр") still finds "акриловый" by prefix.
-    { terms: [stem], weight: 1, fuzzy: fuzziness(stem), prefix: /^[a-zа-я]{4,}$/.test(stem) || (/^[а-я]{3}$/.test(stem) && word.length >= 5) },
+    { terms: [stem], weight: 1, fuzzy: common ? 0 : fuzziness(stem), prefix: /^[a-zа-я]{4,}$/.test(stem) || (/^[а-я]{3}$/.test(stem) && word.length >= 5) },
   ];
   if (root) alternatives.push({ terms: [root], weight: 0.9, fuzzy: 0, prefix: root.length >= 4 });
   // Snowball cuts some nouns as if they were verbs ("чернила" → "черн", but "чернилами" →

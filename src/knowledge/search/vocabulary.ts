@@ -18,8 +18,12 @@ export class Vocabulary {
   /** By script ("lat" or "cyr") and key length. */
   private readonly keyed = new Map<string, KeyedTerm[]>();
 
+  /** How many documents were added. */
+  documents = 0;
+
   /** Adds one document's tokens; each distinct stem counts once per document. */
   addDocument(tokens: Iterable<string>): void {
+    this.documents++;
     const terms = new Set<string>();
     for (const token of tokens) {
       const stem = stemWord(token);
