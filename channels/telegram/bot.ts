@@ -9,7 +9,7 @@ import type { Update } from 'grammy/types';
 import type { Logger } from '../../src/core/ports.js';
 import type { ReceiveOptions } from '../../src/core/receive-message.js';
 import type { InboundMessage } from '../../src/core/types.js';
-import { classifyUpdate, updateType } from './inbound.js';
+import { classifyUpdate, updateType, type TelegramInbound } from './inbound.js';
 import type { TelegramOutbox } from './outbox.js';
 import type { TelegramTexts } from './texts.js';
 
@@ -60,8 +60,16 @@ export interface UpdateHandlerDeps {
 export function installHandler(bot: Bot, deps: UpdateHandlerDeps, options: { maxMessageChars: number }): void {
   bot.use(async (ctx) => {
     const update = ctx.update;
-    const action = classifyUpdate(update, { personButton: deps.texts('person_button'), maxChars: options.maxMessageChars });
     const log = deps.logger.child({ updateId: update.update_id });
+    let action: TelegramInbound;
+    try {
+      action = classifyUpdate(update, { personButton: deps.texts('person_button'), maxChars: options.maxMessageChars });
+    } catch (error) {
+      // A payload our mapping cannot read is our bug: report it and move on, rather than have the
+      // poller or Telegram's webhook retries stall on it. Failures below (storage) are retried.
+      reportUpdateError(log, update, error);
+      return;
+    }
     switch (action.kind) {
       case 'message':
         await deps.receive(action.inbound);

@@ -4,8 +4,8 @@
  * renews it while polling and stops at once when it loses it; the others wait to take over.
  *
  * Our own loop rather than `bot.start()`: an update is confirmed (the offset moves past it) only
- * after it was stored, so a database hiccup re-reads it instead of losing it; an update that keeps
- * failing is skipped after a few tries so that one bad payload cannot stall the bot.
+ * after it was stored, so a database or queue outage re-reads it, with backoff, until it passes
+ * instead of losing it (the handler itself contains payloads it cannot read, see bot.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { GrammyError, type Api } from 'grammy';
@@ -28,8 +28,6 @@ export interface PollerOptions {
   lockMs?: number;
   /** getUpdates long-poll timeout, seconds. @defaultValue 30 */
   timeoutSeconds?: number;
-  /** Tries of one failing update before it is skipped. @defaultValue 5 */
-  maxUpdateTries?: number;
 }
 
 export interface Poller {
@@ -104,7 +102,7 @@ export function startPolling(deps: PollerDeps, options: PollerOptions): Poller {
   }
 
   async function poll(signal: AbortSignal): Promise<void> {
-    let tries = 0;
+    let failures = 0;
     let pause = 1000;
     while (!stopped && !signal.aborted) {
       let updates: Update[];
@@ -122,16 +120,13 @@ export function startPolling(deps: PollerDeps, options: PollerOptions): Poller {
       for (const update of updates) {
         try {
           await deps.handle(update);
-          tries = 0;
+          failures = 0;
         } catch (error) {
-          tries += 1;
-          if (tries < (options.maxUpdateTries ?? 5)) {
-            log.warn({ err: error, updateId: update.update_id, tries }, 'telegram poller: update failed; reading it again');
-            await sleep(Math.min(500 * 2 ** tries, 10_000));
-            break;
-          }
-          log.error({ err: error, updateId: update.update_id }, 'telegram poller: update keeps failing; skipped');
-          tries = 0;
+          failures += 1;
+          // Not confirmed: the next getUpdates returns it again. Loud once it has lasted a while.
+          log[failures >= 5 ? 'error' : 'warn']({ err: error, updateId: update.update_id, failures }, 'telegram poller: update not stored; reading it again');
+          await sleep(Math.min(500 * 2 ** failures, 30_000));
+          break;
         }
         offset = update.update_id + 1;
       }
