@@ -17,6 +17,7 @@ import {
   rankOffers,
 } from '../knowledge/index.js';
 
+/** The parsed command-line arguments. */
 export interface CatalogSearchArgs {
   query: string;
   catalog?: string;
@@ -25,6 +26,7 @@ export interface CatalogSearchArgs {
   json?: boolean;
 }
 
+/** Where the folder is and where lines go. */
 export interface CatalogSearchDeps {
   promptsDir: string;
   out: (line: string) => void;

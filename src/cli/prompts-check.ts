@@ -4,10 +4,12 @@
  */
 import { checkPromptsDir } from '../knowledge/index.js';
 
+/** The parsed command-line arguments. */
 export interface PromptsCheckArgs {
   question?: string;
 }
 
+/** Where the folder is and where lines go. */
 export interface PromptsCheckDeps {
   promptsDir: string;
   out: (line: string) => void;

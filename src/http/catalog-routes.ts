@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import type { CatalogHit } from '../knowledge/index.js';
 
+/** What the router needs: the knowledge base's catalog search. */
 export interface CatalogRouterDeps {
   /** The best offers for a query, best first. */
   search: (q: string, limit: number) => CatalogHit[];

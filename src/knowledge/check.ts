@@ -9,6 +9,7 @@ import { loadPromptsFolder } from './load-folder.js';
 import type { ChatTurn } from '../core/ports.js';
 import type { KnowledgeSnapshot } from './snapshot.js';
 
+/** Options of `checkPromptsDir`; the defaults are those of the running system. */
 export interface CheckOptions {
   /** A question to compose the prompt for. */
   question?: string;
@@ -20,6 +21,7 @@ export interface CheckOptions {
   contextTokens?: number;
 }
 
+/** The folder is valid (with what the prompt would be), or the first problem found. */
 export type CheckResult =
   | { ok: true; snapshot: KnowledgeSnapshot; summary: { offers: number; faq: number }; prompt?: ChatTurn[] }
   | { ok: false; problem: string };

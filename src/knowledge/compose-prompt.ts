@@ -12,6 +12,7 @@ import type { Offer } from './catalog/offer.js';
 import type { KnowledgeSnapshot } from './snapshot.js';
 import type { Messages } from './folder/messages.js';
 
+/** The clock and token budget of one composition. */
 export interface ComposeOptions {
   now: Date;
   /** Tokens the model may use for its answer. */
@@ -71,21 +72,21 @@ function renderSystem(snapshot: KnowledgeSnapshot, offers: RankedOffer[], faq: F
 }
 
 /**
- * The search text for a question: a short follow-up ("а синие есть?") is searched together
- * with the customer's previous message, which holds what "it" is.
+ * The offers for a question. A follow-up that the catalog cannot answer alone ("а 5 мм сколько
+ * стоит?") is searched together with the customer's previous message, which says what "it" is.
  */
-function searchText(snapshot: KnowledgeSnapshot, question: string, history: ChatTurn[]): { offers: RankedOffer[] } {
+function offersFor(snapshot: KnowledgeSnapshot, question: string, history: ChatTurn[]): RankedOffer[] {
   const offers = relevantOffers(snapshot, question, PROMPT_OFFERS, PROMPT_MIN_COVERAGE);
   const previous = [...history].reverse().find((t) => t.role === 'user')?.text;
-  if ((offers[0]?.coverage ?? 0) >= 0.6 || !previous) return { offers };
+  if ((offers[0]?.coverage ?? 0) >= 0.6 || !previous) return offers;
   const combined = relevantOffers(snapshot, `${previous} ${question}`, PROMPT_OFFERS, PROMPT_MIN_COVERAGE);
-  return { offers: (combined[0]?.coverage ?? 0) > (offers[0]?.coverage ?? 0) ? combined : offers };
+  return (combined[0]?.coverage ?? 0) > (offers[0]?.coverage ?? 0) ? combined : offers;
 }
 
 /** Composes the turns for the model; see the module comment. */
 export function composePrompt(snapshot: KnowledgeSnapshot, input: { question: string; history: ChatTurn[] }, options: ComposeOptions): ChatTurn[] {
   const budget = options.contextTokens - options.maxTokens;
-  const { offers } = searchText(snapshot, input.question, input.history);
+  const offers = offersFor(snapshot, input.question, input.history);
   const faq = searchFaq(snapshot.faq, snapshot.synonyms, input.question, PROMPT_FAQ).filter((h) => h.coverage >= PROMPT_FAQ_MIN_COVERAGE);
 
   // Shrink the grounding before giving up history entirely: fewer offers, then fewer FAQ answers.

@@ -29,6 +29,7 @@ export const PROMPT_FILES = {
   catalogs: ['catalog.yml', 'catalog.xml', 'catalog.csv'],
 } as const;
 
+/** What a reload can reuse or take from elsewhere. */
 export interface LoadFolderOptions {
   /** The snapshot in use, whose catalog index is reused when the catalog is unchanged. */
   previous?: KnowledgeSnapshot;

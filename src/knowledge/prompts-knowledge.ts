@@ -13,6 +13,7 @@ import { watchFolder, type FolderWatch } from './watch-folder.js';
 import type { KnowledgeBase, Logger } from '../core/ports.js';
 import type { KnowledgeSnapshot } from './snapshot.js';
 
+/** Options of `createPromptsKnowledge`. */
 export interface PromptsKnowledgeOptions {
   /** The folder managers edit (PROMPTS_DIR). */
   promptsDir: string;
@@ -44,6 +45,7 @@ export interface CatalogHit {
   score: number;
 }
 
+/** The knowledge base of a running process, with catalog search for the HTTP API. */
 export type PromptsKnowledge = KnowledgeBase & {
   /** The best offers for a query, best first. */
   searchCatalog(query: string, limit: number): CatalogHit[];
@@ -80,7 +82,7 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
   let current = await loadPromptsFolder(promptsDir, { external: external() });
   logger.info({ promptsDir, offers: current.catalog.offers.length, faq: current.faq.entries.length }, 'prompts folder loaded');
 
-  const reload = async (reason: string): Promise<void> => {
+  const loadAgain = async (reason: string): Promise<void> => {
     try {
       current = await loadPromptsFolder(promptsDir, { previous: current, external: external() });
       logger.info({ reason, offers: current.catalog.offers.length, faq: current.faq.entries.length }, 'prompts reloaded');
@@ -88,6 +90,14 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
       if (!(error instanceof KnowledgeInvalidError)) throw error;
       logger.warn({ file: error.file, line: error.line, offerId: error.offerId, reason: error.message }, 'prompts edit refused; the last good version stays in use');
     }
+  };
+  // Folder edits and feed refreshes reload one after the other, so a slow reload that started
+  // before a newer feed arrived cannot finish last and put the old catalog back.
+  let queue: Promise<void> = Promise.resolve();
+  const reload = (reason: string): Promise<void> => {
+    const next = queue.then(() => loadAgain(reason));
+    queue = next.catch(() => undefined);
+    return next;
   };
 
   const watcher: FolderWatch | undefined = options.watch === false ? undefined : watchFolder(promptsDir, () => reload('folder changed'), logger);
@@ -129,6 +139,7 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
       closed = true;
       clearTimeout(timer);
       await watcher?.close();
+      await queue;
     },
   };
 }

@@ -6,6 +6,7 @@ import type { HandoffPhrases } from './folder/handoff.js';
 import type { Messages } from './folder/messages.js';
 import type { SystemTemplate } from './folder/template.js';
 
+/** Everything the knowledge base reads, from one validated version of the folder. */
 export interface KnowledgeSnapshot {
   template: SystemTemplate;
   messages: Messages;

@@ -8,6 +8,7 @@ import type { Logger } from '../core/ports.js';
 /** Quiet time after the last change before the folder is reloaded, ms. */
 const DEBOUNCE_MS = 300;
 
+/** A running watch of the folder. */
 export interface FolderWatch {
   /** Resolves once the watcher is listening. */
   ready: Promise<void>;

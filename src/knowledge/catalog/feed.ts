@@ -18,6 +18,7 @@ export interface FetchedCatalog {
   etag?: string;
 }
 
+/** How to fetch the feed. */
 export interface FetchFeedOptions {
   fetch: typeof fetch;
   timeoutMs: number;

@@ -36,6 +36,7 @@ export interface ShopInfo {
   url?: string;
 }
 
+/** A parsed catalog: the shop and its offers in feed order. */
 export interface Catalog {
   shop: ShopInfo;
   offers: Offer[];

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { KnowledgeInvalidError } from '../errors.js';
 
+/** One question and its answer. */
 export interface FaqEntry {
   question: string;
   answer: string;

@@ -10,6 +10,7 @@ import { tokenizeGroups } from '../text/normalize.js';
 import { stemWord } from '../text/stem.js';
 import { parseYamlFile, yamlMapping } from './yaml-file.js';
 
+/** The two handoff checks. */
 export interface HandoffPhrases {
   /** Whether a customer's message asks for a person. */
   wantsPerson(text: string): boolean;

@@ -10,14 +10,17 @@ import type { FixedTextKey } from '../../core/ports.js';
 /** The keys of offline answers and catalog lines, beside the core's fixed texts. */
 export type KnowledgeTextKey = 'offline_offers' | 'offline_more' | 'in_stock' | 'on_order' | 'price_on_request';
 
+/** Every key of `messages.yml`. */
 export type MessageKey = FixedTextKey | KnowledgeTextKey;
 
+/** The core's fixed texts, in `FixedTextKey` order. */
 export const FIXED_TEXT_KEYS: readonly FixedTextKey[] = ['greeting', 'help', 'accepted', 'connecting', 'no_operator', 'finished', 'fallback', 'rate_limited'];
 const KNOWLEDGE_KEYS: readonly KnowledgeTextKey[] = ['offline_offers', 'offline_more', 'in_stock', 'on_order', 'price_on_request'];
 
 /** The web widget stops polling on exactly this text (CONTRACT.md), so it may not be reworded. */
 export const FINISHED_TEXT = 'Чат окончен.';
 
+/** The texts of `messages.yml`, every key present. */
 export type Messages = Readonly<Record<MessageKey, string>>;
 
 /** Parses and checks `messages.yml`; throws `KnowledgeInvalidError` with the line of the problem. */

@@ -14,6 +14,7 @@ export const PLACEHOLDERS = {
   date: "today's date (Moscow time)",
 } as const;
 
+/** A known placeholder name. */
 export type Placeholder = keyof typeof PLACEHOLDERS;
 
 const PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;

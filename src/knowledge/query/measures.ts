@@ -5,6 +5,7 @@
  * sides: offers' names and parameters, and visitors' questions.
  */
 
+/** What a measure measures. */
 export type MeasureKind = 'length' | 'density' | 'volume' | 'mass';
 
 /** Which dimension a number describes, when the text says so. */

@@ -16,6 +16,7 @@ export interface QueryWord {
   modifier: boolean;
 }
 
+/** A question split into what each kind of matching needs. */
 export interface ParsedQuery {
   /** Words left for the text index, stop words removed. */
   words: QueryWord[];

@@ -23,6 +23,7 @@ export interface IndexedOffer {
   measures: Measure[];
 }
 
+/** A catalog ready to search: the text index, the vocabulary and the offers' features, by the same ids. */
 export interface CatalogIndex {
   shop: ShopInfo;
   offers: IndexedOffer[];

@@ -19,6 +19,7 @@ export interface Alternative {
   prefix: boolean;
 }
 
+/** One thing the visitor asked for, and the ways the index may spell it. */
 export interface Concept {
   /** The visitor's word, for logs and debugging. */
   label: string;

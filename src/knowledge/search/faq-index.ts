@@ -13,6 +13,7 @@ import { Vocabulary } from './vocabulary.js';
 import type { FaqEntry } from '../folder/faq.js';
 import type { Synonyms } from './synonyms.js';
 
+/** The FAQ ready to search. */
 export interface FaqIndex {
   entries: FaqEntry[];
   text: MiniSearch<{ id: number; question: string; answer: string }>;

@@ -18,6 +18,7 @@ export interface ConceptMatch {
 /** What a match in a field says: the document is the thing (`head`), is for it (`tail`), or mentions it. */
 export type FieldRole = 'head' | 'tail' | 'mention';
 
+/** How fields are weighted and what a match in each says. */
 export interface ConceptSearchOptions {
   /** Field boosts for BM25. */
   boost: Record<string, number>;
