@@ -56,3 +56,17 @@ export class TelegramConfigError extends AppError {
 export function isTokenRefused(error: unknown): error is GrammyError {
   return error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404);
 }
+
+/**
+ * An error fit for the logs. grammY's errors carry the request (`payload`: message texts, the
+ * webhook secret) and, for network failures, the fetch error whose message holds the request URL
+ * — with the bot token in it. Logged as they are, pino would print all of that.
+ */
+export function loggableError(error: unknown): unknown {
+  if (error instanceof GrammyError) return new AppError('telegram.request_failed', `${error.method}: ${error.error_code} ${error.description}`);
+  if (error instanceof HttpError) {
+    const code = (error.error as { code?: unknown } | undefined)?.code;
+    return new AppError('telegram.unreachable', `${error.message}${typeof code === 'string' ? ` (${code})` : ''}`);
+  }
+  return error;
+}

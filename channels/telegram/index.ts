@@ -12,7 +12,7 @@ import type { ConversationStore, FixedTextKey, JobContext, JobQueue, Logger } fr
 import type { ReceiveOptions } from '../../src/core/receive-message.js';
 import type { InboundMessage } from '../../src/core/types.js';
 import { createBot, createPlainApi, installHandler, type TelegramBotOptions } from './bot.js';
-import { isTokenRefused, TelegramConfigError } from './errors.js';
+import { isTokenRefused, loggableError, TelegramConfigError } from './errors.js';
 import { createMemoryLocks, createRedisLocks } from './locks.js';
 import { createTelegramOutbox, startResendSweep, type ResendSweepOptions, type TelegramOutbox } from './outbox.js';
 import { startPolling, type Poller } from './polling.js';
@@ -128,7 +128,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps, options: Telegr
     if (stopped) return;
     retry = setTimeout(() => {
       bringUp().catch((error: unknown) => {
-        log.warn({ err: error, retryInMs: delayMs }, 'telegram bot start failed; retrying');
+        log.warn({ err: loggableError(error), retryInMs: delayMs }, 'telegram bot start failed; retrying');
         retryLater(Math.min(delayMs * 2, 60_000));
       });
     }, delayMs);
@@ -152,7 +152,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps, options: Telegr
         await bringUp();
       } catch (error) {
         if (isTokenRefused(error)) throw new TelegramConfigError(error);
-        log.warn({ err: error }, 'telegram bot start failed; retrying in the background');
+        log.warn({ err: loggableError(error) }, 'telegram bot start failed; retrying in the background');
         retryLater(1000);
       }
     },

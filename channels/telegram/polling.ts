@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { GrammyError, type Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../src/core/ports.js';
+import { loggableError } from './errors.js';
 import type { Locks } from './locks.js';
 
 export interface PollerDeps {
@@ -91,7 +92,7 @@ export function startPolling(deps: PollerDeps, options: PollerOptions): Poller {
         await poll(abort.signal);
       } catch (error) {
         if (!abort.signal.aborted) {
-          log.warn({ err: error }, 'telegram poller: setup failed; retrying');
+          log.warn({ err: loggableError(error) }, 'telegram poller: setup failed; retrying');
           await sleep(5000);
         }
       } finally {
@@ -112,7 +113,7 @@ export function startPolling(deps: PollerDeps, options: PollerOptions): Poller {
       } catch (error) {
         if (signal.aborted) return;
         const conflict = error instanceof GrammyError && error.error_code === 409;
-        log[conflict ? 'error' : 'warn']({ err: error }, conflict ? 'telegram poller: Telegram reports another poller or a webhook' : 'telegram poller: getUpdates failed; retrying');
+        log[conflict ? 'error' : 'warn']({ err: loggableError(error) }, conflict ? 'telegram poller: Telegram reports another poller or a webhook' : 'telegram poller: getUpdates failed; retrying');
         await sleep(pause);
         pause = Math.min(pause * 2, 60_000);
         continue;
