@@ -9,6 +9,9 @@
  *   BENCH_TELEGRAM_MESSAGES      measured messages (default 200)
  *   BENCH_TELEGRAM_WARMUP        unmeasured messages first (default 20)
  *   BENCH_TELEGRAM_CONCURRENCY   messages in flight at once (default 1)
+ *   BENCH_TELEGRAM_INTERVAL_MS   least time between two messages' starts, per sender (default 100): the
+ *                                send queue is capped at 25 jobs a second (Telegram's limit is about
+ *                                30 messages a second), and back-to-back messages would measure the cap
  *   BENCH_TELEGRAM_MODE          polling | webhook (default polling)
  *   BENCH_EMBEDDED=1             embedded PostgreSQL and the in-process queue instead of the machine's
  *   BENCH_PG_ADMIN_URL           server for the scratch database (default postgres://postgres@127.0.0.1:5432/postgres)
@@ -28,6 +31,7 @@ import { createScratchDatabase, deleteRedisPrefix, dropScratchDatabase, freePort
 const messages = Number(process.env.BENCH_TELEGRAM_MESSAGES ?? 200);
 const warmup = Number(process.env.BENCH_TELEGRAM_WARMUP ?? 20);
 const concurrency = Math.max(1, Number(process.env.BENCH_TELEGRAM_CONCURRENCY ?? 1));
+const intervalMs = Math.max(0, Number(process.env.BENCH_TELEGRAM_INTERVAL_MS ?? 100));
 const mode = process.env.BENCH_TELEGRAM_MODE === 'webhook' ? 'webhook' : 'polling';
 const embedded = ['1', 'true', 'yes'].includes((process.env.BENCH_EMBEDDED ?? '').toLowerCase());
 const pgAdminUrl = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -93,7 +97,10 @@ async function main(): Promise<void> {
       Array.from({ length: concurrency }, async () => {
         while (next < count) {
           next += 1;
+          const started = performance.now();
           latencies.push(await roundTrip());
+          const rest = intervalMs - (performance.now() - started);
+          if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
         }
       }),
     );
@@ -113,6 +120,7 @@ async function main(): Promise<void> {
     backend: embedded ? 'embedded+in-process' : 'postgres+redis',
     messages: latencies.length,
     concurrency,
+    interval_ms: intervalMs,
     p50_ms: pick(0.5),
     p90_ms: pick(0.9),
     p99_ms: pick(0.99),
