@@ -25,8 +25,10 @@ export interface PollerDeps {
 export interface PollerOptions {
   /** The lease's key: one per bot token (a hash of it, never the token). */
   lockKey: string;
-  /** Lease length, ms; renewed every third of it. @defaultValue 30000 */
+  /** Lease length, ms: how long a crashed poller blocks the others; renewed every third of it. @defaultValue 30000 */
   lockMs?: number;
+  /** How often a standing-by process tries to take the lease, ms: the pause after a clean stop. @defaultValue 2000 */
+  standbyMs?: number;
   /** getUpdates long-poll timeout, seconds. @defaultValue 30 */
   timeoutSeconds?: number;
 }
@@ -72,7 +74,7 @@ export function startPolling(deps: PollerDeps, options: PollerOptions): Poller {
       if (!(await holdLease())) {
         if (!announced) log.info({}, 'telegram poller: another process polls this bot; standing by');
         announced = true;
-        await sleep(lockMs / 3);
+        await sleep(options.standbyMs ?? 2000);
         continue;
       }
       announced = false;

@@ -9,6 +9,7 @@ import type { FakeYandexGpt } from '../../fakes/fake-yandex-gpt.js';
 import type { TestApp } from '../../support/test-app.js';
 import {
   createScratchDatabase,
+  freePort,
   freshChatId,
   sleep,
   startFakeTelegram,
@@ -69,6 +70,28 @@ describe('Telegram across processes', () => {
     expect(reply?.text).toBe(`Ответ: после смены ${chat}`);
     expect(telegram.calls.filter((c) => c.method === 'getUpdates' && c.errorCode === 409)).toEqual([]);
   }, 30_000);
+
+  it('splits webhook mode across roles: the API process takes the update, a worker answers and sends', async () => {
+    const port = await freePort();
+    const env = {
+      BULLMQ_PREFIX: `test-tg-${randomUUID().slice(0, 8)}`,
+      PORT: port,
+      TELEGRAM_WEBHOOK_BASE_URL: `http://127.0.0.1:${port}`,
+      TELEGRAM_WEBHOOK_SECRET: 'split_roles_secret',
+    };
+    const api = await startTelegramApp(database, telegram, gpt, { role: 'api', env });
+    const worker = await startTelegramApp(database, telegram, gpt, { role: 'worker', env: { ...env, PORT: 0 } });
+    apps.push(api, worker);
+    const chat = freshChatId();
+
+    telegram.pushText(chat, `раздельные роли ${chat}`);
+    const [reply] = await telegram.waitForSent(chat, 1);
+
+    expect(reply?.text).toBe(`Ответ: раздельные роли ${chat}`);
+    expect(telegram.calls.filter((c) => c.method === 'setWebhook')).toHaveLength(1);
+    await api.stop();
+    await worker.stop();
+  });
 
   it('sends, after a restart, a reply that was stored but never sent', async () => {
     const chat = String(freshChatId());
