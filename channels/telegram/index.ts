@@ -128,7 +128,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps, options: Telegr
     if (stopped) return;
     retry = setTimeout(() => {
       bringUp().catch((error: unknown) => {
-        log.warn({ err: loggableError(error), retryInMs: delayMs }, 'telegram bot start failed; retrying');
+        // A refused token will not heal by itself: a person must act.
+        log[isTokenRefused(error) ? 'error' : 'warn']({ err: loggableError(error), retryInMs: delayMs }, 'telegram bot start failed; retrying');
         retryLater(Math.min(delayMs * 2, 60_000));
       });
     }, delayMs);
