@@ -93,6 +93,10 @@ export function createBullJobBackend<T extends object>(options: BullJobBackendOp
         connection: (workerConnection = options.connect('worker')),
         prefix,
         concurrency: workerOptions.concurrency,
+        // BullMQ honours a manual rate limit (worker.rateLimit on a 429) only when a limiter is
+        // configured (getRateLimitTTL.lua ignores the key without a max): without LLM_RPS, a max
+        // no queue reaches.
+        limiter: { max: workerOptions.rps ?? 1_000_000_000, duration: 1000 },
         // A worker killed mid-call leaves its job stalled; it is picked up again, a few times.
         maxStalledCount: 3,
         stalledInterval: 15_000,
