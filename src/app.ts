@@ -212,7 +212,7 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
 
   let server: RunningServer | undefined;
   if (role !== 'worker') {
-    const routers: Router[] = [web.router, createCatalogRouter({ search: (q: string, limit: number) => knowledge.searchCatalog(q, limit) })];
+    const routers: Router[] = [web.router, web.widget, createCatalogRouter({ search: (q: string, limit: number) => knowledge.searchCatalog(q, limit) })];
     if (telegram?.router) routers.push(telegram.router);
     const http = createHttpApp(
       {

@@ -5,6 +5,7 @@ export function renderBanner(info: AppInfo, promptsDir: string): string {
   const lines = [`support bot started (${info.role})`];
   if (info.url) {
     lines.push(
+      `  try it        ${info.url}/  (a demo chat page)`,
       `  chat API      ${info.url}/api/v1/gpt  ·  ${info.url}/api/v1/message`,
       `  catalog       ${info.url}/api/v1/catalog/search?q=…`,
       `  swagger       ${info.url}/swagger/`,

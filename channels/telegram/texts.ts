@@ -20,32 +20,18 @@ export type TelegramTextKey =
 
 export type TelegramTexts = (key: TelegramTextKey) => string;
 
-/**
- * Where each text comes from today. `unsupported` borrows the help text until messages.yml has
- * a key of its own.
- * TODO(issue 4): give `unsupported` its own key (`telegram_unsupported`), and move the labels
- * below into messages.yml (`telegram_person_button`, `telegram_command_start`,
- * `telegram_command_help`, `telegram_command_operator`).
- */
-const FROM_MESSAGES: Partial<Record<TelegramTextKey, FixedTextKey>> = {
+/** Where each text lives in `messages.yml`. */
+const FROM_MESSAGES: Record<TelegramTextKey, FixedTextKey> = {
   greeting: 'greeting',
   help: 'help',
-  unsupported: 'help',
-};
-
-/** Interim labels until messages.yml carries them (see the TODO above). */
-const INTERIM_LABELS: Record<Exclude<TelegramTextKey, 'greeting' | 'help' | 'unsupported'>, string> = {
-  person_button: 'Позвать оператора',
-  command_start: 'Начать разговор',
-  command_help: 'Что умеет бот',
-  command_operator: 'Связаться с оператором',
+  unsupported: 'telegram_unsupported',
+  person_button: 'telegram_person_button',
+  command_start: 'telegram_command_start',
+  command_help: 'telegram_command_help',
+  command_operator: 'telegram_command_operator',
 };
 
 /** The channel's texts from the knowledge base's `text` (hot-reloaded: read on every use). */
 export function telegramTextsFrom(text: (key: FixedTextKey) => string): TelegramTexts {
-  return (key) => {
-    const source = FROM_MESSAGES[key];
-    if (source) return text(source);
-    return INTERIM_LABELS[key as keyof typeof INTERIM_LABELS];
-  };
+  return (key) => text(FROM_MESSAGES[key]);
 }

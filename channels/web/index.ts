@@ -3,14 +3,22 @@ import type { Router } from 'express';
 import type { ChannelOutbox } from '../../src/core/ports.js';
 import { createWebOutbox } from './outbox.js';
 import { createWebRoutes, type WebRoutesDeps, type WebRoutesOptions } from './routes.js';
+import { createWidgetRoutes } from './widget.js';
 
 export interface WebChannel {
+  /** The chat API. */
   router: Router;
+  /** The demo chat page at `/`. */
+  widget: Router;
   outbox: ChannelOutbox;
 }
 
 export function createWebChannel(deps: WebRoutesDeps, options: WebRoutesOptions): WebChannel {
-  return { router: createWebRoutes(deps, options), outbox: createWebOutbox(deps.signal) };
+  return {
+    router: createWebRoutes(deps, options),
+    widget: createWidgetRoutes(deps.text, options.maxMessageChars),
+    outbox: createWebOutbox(deps.signal),
+  };
 }
 
 export { createRedisReplySignal, createMemoryReplySignal, type ReplySignal } from './reply-signal.js';

@@ -65,7 +65,15 @@ export type FixedTextKey =
   | 'no_operator'
   | 'finished'
   | 'fallback'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'telegram_unsupported'
+  | 'telegram_person_button'
+  | 'telegram_command_start'
+  | 'telegram_command_help'
+  | 'telegram_command_operator'
+  | 'widget_title'
+  | 'widget_placeholder'
+  | 'widget_send';
 
 /**
  * What the bot knows: the prompts folder (system prompt, catalog, FAQ, handoff phrases, fixed

@@ -14,7 +14,24 @@ export type KnowledgeTextKey = 'offline_offers' | 'offline_more' | 'in_stock' | 
 export type MessageKey = FixedTextKey | KnowledgeTextKey;
 
 /** The core's fixed texts, in `FixedTextKey` order. */
-export const FIXED_TEXT_KEYS: readonly FixedTextKey[] = ['greeting', 'help', 'accepted', 'connecting', 'no_operator', 'finished', 'fallback', 'rate_limited'];
+export const FIXED_TEXT_KEYS: readonly FixedTextKey[] = [
+  'greeting',
+  'help',
+  'accepted',
+  'connecting',
+  'no_operator',
+  'finished',
+  'fallback',
+  'rate_limited',
+  'telegram_unsupported',
+  'telegram_person_button',
+  'telegram_command_start',
+  'telegram_command_help',
+  'telegram_command_operator',
+  'widget_title',
+  'widget_placeholder',
+  'widget_send',
+];
 const KNOWLEDGE_KEYS: readonly KnowledgeTextKey[] = ['offline_offers', 'offline_more', 'in_stock', 'on_order', 'price_on_request'];
 
 /** The web widget stops polling on exactly this text (CONTRACT.md), so it may not be reworded. */
