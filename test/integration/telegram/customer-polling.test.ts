@@ -170,7 +170,7 @@ describe.each<TelegramBackend>(['postgres+redis', 'postgres+in-process'])('Teleg
     const replies = await telegram.waitForSent(chat, 5);
 
     // Fixed texts are not stored replies: they keep no order relative to the model's answers.
-    expect(replies.map((r) => r.text).sort()).toEqual([...Array(4).fill(app.deps.knowledge.text('help')), `Ответ: а теперь вопрос ${chat}`].sort());
+    expect(replies.map((r) => r.text).sort()).toEqual([...Array(4).fill(app.deps.knowledge.text('telegram_unsupported')), `Ответ: а теперь вопрос ${chat}`].sort());
     expect(telegram.sentTo(-group)).toEqual([]);
     expect(requestsAbout(gpt, 'правка') + requestsAbout(gpt, 'пост') + requestsAbout(gpt, `в группе ${group}`)).toBe(0);
   });
