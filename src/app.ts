@@ -117,7 +117,6 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
   const replies: JobBackend<ReplyJob> = connect
     ? createBullJobBackend<ReplyJob>({ name: REPLY_QUEUE, prefix: config.BULLMQ_PREFIX, connect, logger: queueLogger, ...retries })
     : createInProcessJobBackend<ReplyJob>({ name: REPLY_QUEUE, logger: queueLogger, ...retries });
-  stack.push(() => replies.close());
 
   const metrics = createMetrics();
   metrics.watchQueue(REPLY_QUEUE, () => replies.depth());
@@ -163,18 +162,19 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
   // Telegram, only with a token: its outbox and send queue now (the reply worker below may answer
   // Telegram customers at once); it starts receiving and sending once the HTTP server listens.
   let telegram: TelegramChannel | undefined;
+  let sends: JobBackend<TelegramSendJob> | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
     const sendRetries = { attempts: 10, backoffMs: 2000 };
-    const sends: JobBackend<TelegramSendJob> = connect
+    const telegramSends = connect
       ? createBullJobBackend<TelegramSendJob>({ name: TELEGRAM_SEND_QUEUE, prefix: config.BULLMQ_PREFIX, connect, logger: queueLogger, ...sendRetries })
       : createInProcessJobBackend<TelegramSendJob>({ name: TELEGRAM_SEND_QUEUE, logger: queueLogger, ...sendRetries });
-    stack.push(() => sends.close());
-    metrics.watchQueue(TELEGRAM_SEND_QUEUE, () => sends.depth());
+    sends = telegramSends;
+    metrics.watchQueue(TELEGRAM_SEND_QUEUE, () => telegramSends.depth());
     const bot = createTelegramChannel(
       {
         receive: (message, options) => receiveMessage(deps, message, options),
         store,
-        sends,
+        sends: telegramSends,
         text: (key) => knowledge.text(key),
         redis: sharedRedis,
         logger: logger.child({ component: 'telegram' }),
@@ -189,10 +189,18 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
         keyPrefix: config.BULLMQ_PREFIX,
       },
     );
-    stack.push(() => bot.stop()); // after the HTTP server closes, before the send worker drains
     outboxes.telegram = bot.outbox;
     telegram = bot;
   }
+  // Shutdown runs this stack backwards: the bot stops taking updates, then the reply worker
+  // drains (its last replies may still be handed to the Telegram send queue), then that queue.
+  const sendQueue = sends;
+  stack.push(async () => {
+    await replies.close();
+    await sendQueue?.close();
+  });
+  const bot = telegram;
+  if (bot) stack.push(() => bot.stop());
 
   if (role !== 'api') {
     if (!connect) await store.releaseAllLeases(); // one process: no other lease holder can be alive

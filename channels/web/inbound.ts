@@ -16,26 +16,31 @@ export function parseChatToken(header: string | string[] | undefined): string {
   return token;
 }
 
-/** The POST body → an inbound message for `token`, or a 400 naming what is wrong. */
-export function toInboundMessage(token: string, body: unknown, maxChars: number, now: Date): InboundMessage {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidInputError('web.invalid_body', 'request body must be a JSON object');
-  }
+/**
+ * Builds the reader of POST bodies: body → an inbound message for `token`, or a 400 naming what
+ * is wrong. The schema is built once here, not per request (zod compiles it on first use).
+ */
+export function createMessageReader(maxChars: number): (token: string, body: unknown, now: Date) => InboundMessage {
   const schema = z.object({
     message: z
       .string({ error: (issue) => (issue.input === undefined ? 'message is required' : 'message must be a string') })
       .refine((text) => text.trim().length > 0, 'message must not be empty')
       .refine((text) => [...text].length <= maxChars, `message must be at most ${maxChars} characters`),
   });
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new InvalidInputError('web.invalid_message', parsed.error.issues[0]?.message ?? 'invalid message');
-  }
-  return {
-    address: { channel: 'web', chatId: token },
-    // The widget sends no message id of its own: each POST is a new message.
-    externalId: randomUUID(),
-    text: parsed.data.message.trim(),
-    at: now,
+  return (token, body, now) => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new InvalidInputError('web.invalid_body', 'request body must be a JSON object');
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      throw new InvalidInputError('web.invalid_message', parsed.error.issues[0]?.message ?? 'invalid message');
+    }
+    return {
+      address: { channel: 'web', chatId: token },
+      // The widget sends no message id of its own: each POST is a new message.
+      externalId: randomUUID(),
+      text: parsed.data.message.trim(),
+      at: now,
+    };
   };
 }

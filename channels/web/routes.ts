@@ -7,7 +7,7 @@ import type { FixedTextKey, Logger } from '../../src/core/ports.js';
 import type { StoredMessage } from '../../src/core/types.js';
 import type { ReceivedMessage } from '../../src/core/receive-message.js';
 import type { InboundMessage } from '../../src/core/types.js';
-import { parseChatToken, toInboundMessage } from './inbound.js';
+import { createMessageReader, parseChatToken } from './inbound.js';
 import type { WebRateLimits } from './rate-limits.js';
 import type { ReplySignal } from './reply-signal.js';
 
@@ -97,12 +97,13 @@ export function createWebRoutes(deps: WebRoutesDeps, options: WebRoutesOptions):
   // Any content type is read as JSON: the widget's requests, and curl's without a header.
   const json = express.json({ limit: options.maxBodyBytes, type: () => true, strict: false });
   const limitAddress = async (req: Request) => deps.limits.request(req.ip ?? 'unknown');
+  const readMessage = createMessageReader(options.maxMessageChars);
 
   router.post(SEND_PATHS, async (req, res) => {
     await limitAddress(req);
     const token = parseChatToken(req.headers['chat-token']);
     await new Promise<void>((resolve, reject) => json(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
-    const inbound = toInboundMessage(token, req.body, options.maxMessageChars, new Date());
+    const inbound = readMessage(token, req.body, new Date());
     await deps.limits.message(token);
     const { message } = await deps.receive(inbound);
     res.status(201).json({ message: deps.text('accepted'), id: Number(message.id) });

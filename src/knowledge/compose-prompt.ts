@@ -60,6 +60,9 @@ function faqBlock(hits: FaqHit[]): string {
   return hits.map((h) => `- ${h.entry.question}\n  ${h.entry.answer}`).join('\n');
 }
 
+/** Built once: constructing an Intl.DateTimeFormat costs more than the rest of a render. */
+const moscowDate = new Intl.DateTimeFormat('ru-RU', { dateStyle: 'long', timeZone: 'Europe/Moscow' });
+
 function renderSystem(snapshot: KnowledgeSnapshot, offers: RankedOffer[], faq: FaqHit[], now: Date): string {
   const shop = snapshot.catalog.shop;
   return renderTemplate(snapshot.template, {
@@ -67,7 +70,7 @@ function renderSystem(snapshot: KnowledgeSnapshot, offers: RankedOffer[], faq: F
     site: shop.url ?? '',
     catalog: offers.map((o) => offerLine(o.offer, snapshot.messages)).join('\n'),
     faq: faqBlock(faq),
-    date: new Intl.DateTimeFormat('ru-RU', { dateStyle: 'long', timeZone: 'Europe/Moscow' }).format(now),
+    date: moscowDate.format(now),
   });
 }
 
