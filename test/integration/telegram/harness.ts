@@ -6,46 +6,17 @@
  */
 import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
-import pg from 'pg';
-import { inject } from 'vitest';
 import type { Role } from '../../../src/app.js';
 import type { YandexGptCompletionRequest } from '../../../src/llm/yandex-gpt-wire.js';
 import { startFakeTelegram, type FakeTelegram } from '../../fakes/fake-telegram.js';
 import { startFakeYandexGpt, type FakeYandexGpt } from '../../fakes/fake-yandex-gpt.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
+
+export { createScratchDatabase, type ScratchDatabase };
 
 /** `postgres+in-process`: the run's PostgreSQL without Redis, as `npm start` with DATABASE_URL only. */
 export type TelegramBackend = 'postgres+redis' | 'postgres+in-process';
-
-export interface ScratchDatabase {
-  url: string;
-  query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
-  drop(): Promise<void>;
-}
-
-/** A fresh, empty database on the run's server; the app applies the migrations when it starts. */
-export async function createScratchDatabase(label: string): Promise<ScratchDatabase> {
-  const base = new URL(inject('databaseUrl'));
-  const name = `${base.pathname.slice(1)}_${label}_${randomInt(1e6).toString(36)}`;
-  const admin = new pg.Client({ connectionString: base.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
-  return {
-    url: url.toString(),
-    query: async (sql, params) => (await pool.query(sql, params)).rows,
-    async drop() {
-      await pool.end();
-      const client = new pg.Client({ connectionString: base.toString() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 export interface AppOptions {
   backend?: TelegramBackend;
