@@ -3,6 +3,7 @@
  * TEST_DATABASE_URL (default: the machine's 127.0.0.1:5432), a per-run BullMQ key prefix, and a
  * refusal to run when a configured external root URL is not loopback.
  */
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
@@ -32,11 +33,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await migrateDatabase(url.toString());
 
   return async () => {
+    await deleteRedisKeys(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', `test-${runId}`);
     const client = new pg.Client({ connectionString: adminUrl });
     await client.connect();
     await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await client.end();
   };
+}
+
+/** BullMQ queues, reply signals and rate limits of this run's apps: every test prefix starts with `test-<runId>`. */
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) {
+      if (keys.length) await redis.unlink(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
 }
 
 declare module 'vitest' {

@@ -3,7 +3,7 @@
  * reply stored but never sent (the process died in between) sent after the restart.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FakeTelegram } from '../../fakes/fake-telegram.js';
 import type { FakeYandexGpt } from '../../fakes/fake-yandex-gpt.js';
 import type { TestApp } from '../../support/test-app.js';
@@ -39,7 +39,7 @@ describe('Telegram across processes', () => {
 
   it('polls with one worker at a time: Telegram never sees a rival poller, and each update is answered once', async () => {
     // Workers of one deployment share the queue prefix, and with it the poller's lease.
-    const env = { BULLMQ_PREFIX: `test-tg-${randomUUID().slice(0, 8)}` };
+    const env = { BULLMQ_PREFIX: `test-${inject('runId')}-tg-${randomUUID().slice(0, 8)}` };
     const first = await startTelegramApp(database, telegram, gpt, { role: 'worker', env });
     const second = await startTelegramApp(database, telegram, gpt, { role: 'worker', env });
     apps.push(first, second);
@@ -56,7 +56,7 @@ describe('Telegram across processes', () => {
   });
 
   it('hands polling over to a standing-by worker when the polling one stops', async () => {
-    const env = { BULLMQ_PREFIX: `test-tg-${randomUUID().slice(0, 8)}` };
+    const env = { BULLMQ_PREFIX: `test-${inject('runId')}-tg-${randomUUID().slice(0, 8)}` };
     const first = await startTelegramApp(database, telegram, gpt, { role: 'worker', env });
     await telegram.waitFor(() => telegram.calls.some((c) => c.method === 'getUpdates' && !c.answered), 5000, 'a pending long poll');
     const second = await startTelegramApp(database, telegram, gpt, { role: 'worker', env });
@@ -74,7 +74,7 @@ describe('Telegram across processes', () => {
   it('splits webhook mode across roles: the API process takes the update, a worker answers and sends', async () => {
     const port = await freePort();
     const env = {
-      BULLMQ_PREFIX: `test-tg-${randomUUID().slice(0, 8)}`,
+      BULLMQ_PREFIX: `test-${inject('runId')}-tg-${randomUUID().slice(0, 8)}`,
       PORT: port,
       TELEGRAM_WEBHOOK_BASE_URL: `http://127.0.0.1:${port}`,
       TELEGRAM_WEBHOOK_SECRET: 'split_roles_secret',
