@@ -54,10 +54,13 @@ export function startPolling(deps: PollerDeps, options: PollerOptions): Poller {
   let current: AbortController | undefined;
   const wake = new AbortController();
 
+  // The wake listener is removed when the timer fires: a standby poller sleeps every 2 s for
+  // hours, and listeners left on the long-lived signal would pile up.
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      const onWake = () => (clearTimeout(timer), resolve());
+      const timer = setTimeout(() => (wake.signal.removeEventListener('abort', onWake), resolve()), ms);
+      wake.signal.addEventListener('abort', onWake, { once: true });
     });
 
   async function holdLease(): Promise<boolean> {

