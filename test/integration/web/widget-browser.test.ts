@@ -54,10 +54,10 @@ describe('demo chat page in Chromium', () => {
   it('keeps the conversation across a reload: the same chat-token is used', async () => {
     const page = await browser.newPage();
     await page.goto(app.url);
-    const first = await page.evaluate(() => localStorage.getItem('support-bot-chat-token'));
+    const first = await page.evaluate("localStorage.getItem('support-bot-chat-token')");
     await page.reload();
 
-    const second = await page.evaluate(() => localStorage.getItem('support-bot-chat-token'));
+    const second = await page.evaluate("localStorage.getItem('support-bot-chat-token')");
 
     expect(first).toMatch(/^[A-Za-z0-9_-]{16,128}$/);
     expect(second).toBe(first);
