@@ -81,9 +81,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     const Library = await loadLibrary();
     const isRoot = process.getuid?.() === 0;
-    // initdb and postgres run as `postgres` under root, and must be able to enter dataDir.
-    const mode = (await stat(dataDir)).mode & 0o7777;
-    if (isRoot && (mode & 0o011) !== 0o011) await chmod(dataDir, mode | 0o011);
+    if (isRoot) await openPathForPostgres(dataDir, log);
     const cold = !(await exists(clusterDir));
     if (cold) await initialiseCluster(Library, clusterDir, isRoot, log);
     const state = await readState(clusterDir);
@@ -127,6 +125,24 @@ async function loadLibrary(): Promise<ClusterClass> {
 }
 
 /** initdb into a scratch directory renamed into place at the end, so a crash mid-way leaves no half cluster. */
+/**
+ * Under root, initdb and postgres run as user `postgres`, which must be able to pass through every
+ * directory down to the cluster. A DATA_DIR inside a private folder (a `mktemp -d`, a home
+ * directory of mode 0700) would stop it: such folders get search permission for others (o+x,
+ * which lets no one list them), and each change is logged.
+ */
+async function openPathForPostgres(dataDir: string, log: Logger): Promise<void> {
+  const target = await realpath(dataDir);
+  for (let dir = target; ; dir = path.dirname(dir)) {
+    const mode = (await stat(dir)).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      await chmod(dir, mode | 0o001);
+      if (dir !== target) log.warn({ dir }, 'embedded PostgreSQL: let other users pass through a folder above DATA_DIR (o+x), so the postgres user reaches its data');
+    }
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
 async function initialiseCluster(Library: ClusterClass, clusterDir: string, isRoot: boolean, log: Logger): Promise<void> {
   const parent = path.dirname(clusterDir);
   for (const name of await readdir(parent)) {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -127,6 +127,17 @@ describe('startEmbeddedPostgres', () => {
     expect(url.hostname).toBe('127.0.0.1');
     expect(url.pathname).toBe('/supportbot');
     expect(await query(db.url, 'select 1 as one')).toEqual([{ one: 1 }]);
+  });
+
+  // Under root, postgres runs as user `postgres`; a DATA_DIR inside a private folder (mktemp -d) must still work.
+  it.runIf(process.getuid?.() === 0)('starts under root in a DATA_DIR inside a folder only root may enter', async () => {
+    const privateDir = await emptyDataDir();
+    await chmod(privateDir, 0o700);
+
+    const pgServer = await start(path.join(privateDir, 'data'));
+
+    expect(await query<{ one: number }>(pgServer.url, 'select 1 as one')).toEqual([{ one: 1 }]);
+    expect((await stat(privateDir)).mode & 0o777).toBe(0o701);
   });
 
   it('keeps the data across a stop and the next start', async () => {
