@@ -38,6 +38,9 @@ export async function openDatabase(config: Config, logger: Logger, options: { po
     });
     const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 20 });
     pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+    // pool.end() resolves before its clients' sockets close; a server shutting down right after
+    // (the embedded one on stop) ends them with an error no pool listener is left to catch.
+    pool.on('connect', (client) => client.on('error', (error) => logger.debug({ err: error }, 'database connection closed by the server')));
     return {
       orm,
       pool,
@@ -58,6 +61,7 @@ export async function openDatabase(config: Config, logger: Logger, options: { po
 /** Several processes may start at once: one migrates while the others wait on the lock. */
 async function migrateWithLock(orm: Orm, url: string, logger: Logger): Promise<void> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', (error) => logger.warn({ err: error }, 'migration lock connection failed'));
   await client.connect();
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);

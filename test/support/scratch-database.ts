@@ -24,6 +24,9 @@ export async function createScratchDatabase(label: string): Promise<ScratchDatab
   const url = new URL(base);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  // pool.end() resolves before its sockets close; DROP … WITH (FORCE) may end them with an error.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     url: url.toString(),
     query: async (sql, params) => (await pool.query(sql, params)).rows,
