@@ -25,10 +25,10 @@ import {
   createScratchDatabase,
   deleteRedisPrefix,
   dropScratchDatabase,
-  freePort,
   redactUrl,
   redisAnswers,
 } from './support/services.js';
+import { freePort } from '../src/free-port.js';
 import { round, sleep } from './support/stats.js';
 import { findExecutable, isExecutable, runWrk, wrkCommandLine, type WrkResult, type WrkRun } from './support/wrk.js';
 

@@ -26,7 +26,8 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeTelegram } from '../test/fakes/fake-telegram.js';
 import { startFakeYandexGpt } from '../test/fakes/fake-yandex-gpt.js';
-import { createScratchDatabase, deleteRedisPrefix, dropScratchDatabase, freePort } from './support/services.js';
+import { freePort } from '../src/free-port.js';
+import { createScratchDatabase, deleteRedisPrefix, dropScratchDatabase } from './support/services.js';
 
 const messages = Number(process.env.BENCH_TELEGRAM_MESSAGES ?? 200);
 const warmup = Number(process.env.BENCH_TELEGRAM_WARMUP ?? 20);

@@ -112,11 +112,13 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
       })
     : null;
 
-  const retries = { attempts: config.LLM_RETRY_ATTEMPTS, backoffMs: config.LLM_RETRY_BACKOFF_MS };
   const queueLogger = logger.child({ component: 'queue' });
-  const replies: JobBackend<ReplyJob> = connect
-    ? createBullJobBackend<ReplyJob>({ name: REPLY_QUEUE, prefix: config.BULLMQ_PREFIX, connect, logger: queueLogger, ...retries })
-    : createInProcessJobBackend<ReplyJob>({ name: REPLY_QUEUE, logger: queueLogger, ...retries });
+  /** A job queue on BullMQ when Redis is configured, in this process otherwise. */
+  const jobBackend = <T extends object>(name: string, retries: { attempts: number; backoffMs: number }): JobBackend<T> =>
+    connect
+      ? createBullJobBackend<T>({ name, prefix: config.BULLMQ_PREFIX, connect, logger: queueLogger, ...retries })
+      : createInProcessJobBackend<T>({ name, logger: queueLogger, ...retries });
+  const replies = jobBackend<ReplyJob>(REPLY_QUEUE, { attempts: config.LLM_RETRY_ATTEMPTS, backoffMs: config.LLM_RETRY_BACKOFF_MS });
 
   const metrics = createMetrics();
   metrics.watchQueue(REPLY_QUEUE, () => replies.depth());
@@ -161,46 +163,39 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
 
   // Telegram, only with a token: its outbox and send queue now (the reply worker below may answer
   // Telegram customers at once); it starts receiving and sending once the HTTP server listens.
-  let telegram: TelegramChannel | undefined;
-  let sends: JobBackend<TelegramSendJob> | undefined;
-  if (config.TELEGRAM_BOT_TOKEN) {
-    const sendRetries = { attempts: 10, backoffMs: 2000 };
-    const telegramSends = connect
-      ? createBullJobBackend<TelegramSendJob>({ name: TELEGRAM_SEND_QUEUE, prefix: config.BULLMQ_PREFIX, connect, logger: queueLogger, ...sendRetries })
-      : createInProcessJobBackend<TelegramSendJob>({ name: TELEGRAM_SEND_QUEUE, logger: queueLogger, ...sendRetries });
-    sends = telegramSends;
-    metrics.watchQueue(TELEGRAM_SEND_QUEUE, () => telegramSends.depth());
-    const bot = createTelegramChannel(
-      {
-        receive: (message, options) => receiveMessage(deps, message, options),
-        store,
-        sends: telegramSends,
-        text: (key) => knowledge.text(key),
-        redis: sharedRedis,
-        logger: logger.child({ component: 'telegram' }),
-      },
-      {
-        token: config.TELEGRAM_BOT_TOKEN,
-        apiRoot: config.TELEGRAM_API_ROOT,
-        webhook: config.TELEGRAM_WEBHOOK_BASE_URL
-          ? { baseUrl: config.TELEGRAM_WEBHOOK_BASE_URL, secret: config.TELEGRAM_WEBHOOK_SECRET as string }
-          : undefined,
-        maxMessageChars: config.MAX_MESSAGE_CHARS,
-        keyPrefix: config.BULLMQ_PREFIX,
-      },
-    );
-    outboxes.telegram = bot.outbox;
-    telegram = bot;
-  }
+  const token = config.TELEGRAM_BOT_TOKEN;
+  const sends = token ? jobBackend<TelegramSendJob>(TELEGRAM_SEND_QUEUE, { attempts: 10, backoffMs: 2000 }) : undefined;
+  const telegram: TelegramChannel | undefined =
+    token && sends
+      ? createTelegramChannel(
+          {
+            receive: (message, options) => receiveMessage(deps, message, options),
+            store,
+            sends,
+            text: (key) => knowledge.text(key),
+            redis: sharedRedis,
+            logger: logger.child({ component: 'telegram' }),
+          },
+          {
+            token,
+            apiRoot: config.TELEGRAM_API_ROOT,
+            webhook: config.TELEGRAM_WEBHOOK_BASE_URL
+              ? { baseUrl: config.TELEGRAM_WEBHOOK_BASE_URL, secret: config.TELEGRAM_WEBHOOK_SECRET as string }
+              : undefined,
+            maxMessageChars: config.MAX_MESSAGE_CHARS,
+            keyPrefix: config.BULLMQ_PREFIX,
+          },
+        )
+      : undefined;
+  if (sends) metrics.watchQueue(TELEGRAM_SEND_QUEUE, () => sends.depth());
+  if (telegram) outboxes.telegram = telegram.outbox;
   // Shutdown runs this stack backwards: the bot stops taking updates, then the reply worker
   // drains (its last replies may still be handed to the Telegram send queue), then that queue.
-  const sendQueue = sends;
   stack.push(async () => {
     await replies.close();
-    await sendQueue?.close();
+    await sends?.close();
   });
-  const bot = telegram;
-  if (bot) stack.push(() => bot.stop());
+  if (telegram) stack.push(() => telegram.stop());
 
   if (role !== 'api') {
     if (!connect) await store.releaseAllLeases(); // one process: no other lease holder can be alive

@@ -1,5 +1,4 @@
 /** The services a bench run uses: a scratch PostgreSQL database, a Redis key prefix, a free port. */
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -61,19 +60,6 @@ export async function redisAnswers(redisUrl: string): Promise<boolean> {
   } finally {
     redis.disconnect();
   }
-}
-
-/** A TCP port on 127.0.0.1 free right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A URL with its password (if any) replaced, for printing. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deliverStored } from './deliver.js';
+import { recordAndDeliver } from './deliver.js';
 import { ConversationBusyError, LlmRequestError } from './errors.js';
 import { requestHandoff } from './handoff.js';
 import type { ChatTurn, Completion, CoreDeps, JobContext, ReplyJob } from './ports.js';
@@ -31,9 +31,11 @@ export async function answerConversation(deps: CoreDeps, job: ReplyJob, context:
     throw new ConversationBusyError(job.conversationId, options.busyRetryMs ?? 250);
   }
   try {
+    const conversation = await deps.store.getConversation(job.conversationId);
+    if (!conversation || conversation.state !== 'bot') return;
     for (let answered = 0; answered < (options.maxPerRun ?? 20); answered += 1) {
-      const conversation = await deps.store.getConversation(job.conversationId);
-      if (!conversation || conversation.state !== 'bot') return;
+      // No state check per message: leaving `bot` parks every pending message in the same
+      // transaction (ConversationStore.transition), so after a handoff there is none to find.
       const message = await deps.store.nextPending(job.conversationId);
       if (!message) return;
       await answerMessage(deps, conversation, message, context, options);
@@ -86,7 +88,7 @@ async function answerMessage(
     await requestHandoff(deps, conversation, message, 'out_of_depth');
     return;
   }
-  const reply = await deps.store.recordReply({
+  await recordAndDeliver(deps, conversation, {
     inboundId: message.id,
     text: completion.text,
     author: 'GPT',
@@ -94,25 +96,19 @@ async function answerMessage(
     status: 'answered',
     usage: completion.usage,
   });
-  if (!reply) return;
-  deps.metrics.reply('answer');
-  await deliverStored(deps, conversation.address, reply);
 }
 
 /** Answers from the knowledge base alone, or with the fallback text: never silence. */
 async function settleOffline(deps: CoreDeps, conversation: Conversation, message: StoredMessage): Promise<void> {
   const offline = deps.knowledge.offlineAnswer(message.text);
   const kind = offline ? 'offline' : 'fallback';
-  const reply = await deps.store.recordReply({
+  await recordAndDeliver(deps, conversation, {
     inboundId: message.id,
     text: offline ?? deps.knowledge.text('fallback'),
     author: 'GPT',
     kind,
     status: kind,
   });
-  if (!reply) return;
-  deps.metrics.reply(kind);
-  await deliverStored(deps, conversation.address, reply);
 }
 
 function toTurn(message: StoredMessage): ChatTurn {

@@ -1,5 +1,21 @@
-import type { CoreDeps } from './ports.js';
-import type { ConversationAddress, StoredMessage } from './types.js';
+import type { CoreDeps, NewReply } from './ports.js';
+import type { Conversation, ConversationAddress, StoredMessage } from './types.js';
+
+/**
+ * Writes the reply to a customer's message, counts it and hands it to the channel. Returns null,
+ * doing nothing else, when the message was already answered (a re-run job, a handoff meanwhile).
+ */
+export async function recordAndDeliver(
+  deps: Pick<CoreDeps, 'store' | 'metrics' | 'outboxes' | 'logger'>,
+  conversation: Conversation,
+  reply: NewReply,
+): Promise<StoredMessage | null> {
+  const stored = await deps.store.recordReply(reply);
+  if (!stored) return null;
+  deps.metrics.reply(reply.kind);
+  await deliverStored(deps, conversation.address, stored);
+  return stored;
+}
 
 /**
  * Hands a stored message to its channel. The database already holds it, so a failure here only

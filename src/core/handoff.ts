@@ -1,4 +1,4 @@
-import { deliverStored } from './deliver.js';
+import { recordAndDeliver } from './deliver.js';
 import type { CoreDeps } from './ports.js';
 import type { Conversation, StoredMessage } from './types.js';
 
@@ -19,7 +19,8 @@ export async function requestHandoff(
   const outcome = await deps.desk.requestHandoff(conversation, reason);
   const log = deps.logger.child({ conversationId: conversation.id, channel: conversation.address.channel });
   if (outcome === 'queued') {
-    const notice = await deps.store.recordReply({
+    // The notice is written before the transition, which would park the message it answers.
+    await recordAndDeliver(deps, conversation, {
       inboundId: inbound.id,
       text: deps.knowledge.text('connecting'),
       author: 'OPERATOR',
@@ -30,12 +31,12 @@ export async function requestHandoff(
     // TODO(operators issue): the desk's accept must wait for this transition.
     await deps.store.transition(conversation.id, ['bot'], 'waiting_operator');
     log.info({ reason }, 'handoff requested');
-    if (notice) await deliverStored(deps, conversation.address, notice);
     return true;
   }
   const offline = deps.knowledge.offlineAnswer(inbound.text);
   const text = [deps.knowledge.text('no_operator'), offline].filter(Boolean).join('\n\n');
-  const reply = await deps.store.recordReply({
+  log.info({ reason }, 'handoff wanted, but no operator is on duty');
+  await recordAndDeliver(deps, conversation, {
     inboundId: inbound.id,
     text,
     author: 'GPT',
@@ -43,10 +44,5 @@ export async function requestHandoff(
     status: offline ? 'offline' : 'answered',
     handoff: `${reason}:unavailable`,
   });
-  log.info({ reason }, 'handoff wanted, but no operator is on duty');
-  if (reply) {
-    deps.metrics.reply('notice');
-    await deliverStored(deps, conversation.address, reply);
-  }
   return false;
 }

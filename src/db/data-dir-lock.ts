@@ -3,12 +3,12 @@
  * its start time; a lock whose process is gone (or whose pid was reused) is stale and taken over.
  */
 import { link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { AppError } from '../core/errors.js';
 import { isAlive, startTimeOf } from './processes.js';
 
 const LOCK_FILE = 'supportbot.lock';
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Another live process holds the data directory; starting a second cluster there would corrupt it. */
 export class DataDirLockedError extends AppError {
@@ -27,11 +27,10 @@ export class DataDirLockedError extends AppError {
 export async function acquireLock(dataDir: string): Promise<() => Promise<void>> {
   const lockPath = path.join(dataDir, LOCK_FILE);
   const mine = `${process.pid}\n${(await startTimeOf(process.pid)) ?? ''}\n`;
-  let released: Promise<void> | undefined;
-  const release = () =>
-    (released ??= (async () => {
-      if ((await readFile(lockPath, 'utf8').catch(() => undefined)) === mine) await rm(lockPath, { force: true });
-    })());
+  // Idempotent by itself: it removes the lock only while the lock is still ours.
+  const release = async () => {
+    if ((await readFile(lockPath, 'utf8').catch(() => undefined)) === mine) await rm(lockPath, { force: true });
+  };
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
       await writeFile(lockPath, mine, { flag: 'wx' });

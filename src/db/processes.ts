@@ -1,7 +1,7 @@
 /** Facts about other processes by pid, for recovering after a crash: alive, zombie, reused pid, stopping one. */
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Whether `pid` answers kill(pid, 0), as PostgreSQL and a lock check see it: zombies included. */
 export function processExists(pid: number): boolean {

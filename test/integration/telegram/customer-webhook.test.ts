@@ -9,7 +9,6 @@ import { echoResponder, type FakeYandexGpt } from '../../fakes/fake-yandex-gpt.j
 import type { TestApp } from '../../support/test-app.js';
 import {
   createScratchDatabase,
-  freePort,
   freshChatId,
   questionOf,
   requestsAbout,
@@ -19,6 +18,7 @@ import {
   startTelegramApp,
   type ScratchDatabase,
 } from './harness.js';
+import { freePort } from '../../../src/free-port.js';
 
 const SECRET = 'webhook_secret-For-tests_42';
 const PATH = '/telegram/customer/webhook';

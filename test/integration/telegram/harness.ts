@@ -5,7 +5,6 @@
  * send this file's replies to its own fake.
  */
 import { randomInt } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { Role } from '../../../src/app.js';
 import type { YandexGptCompletionRequest } from '../../../src/llm/yandex-gpt-wire.js';
 import { startFakeTelegram, type FakeTelegram } from '../../fakes/fake-telegram.js';
@@ -50,16 +49,6 @@ export { startFakeTelegram, startFakeYandexGpt };
 /** A Telegram user id nobody else in the run uses: the private chat's id. */
 export function freshChatId(): number {
   return randomInt(1_000_000_000, 2_000_000_000);
-}
-
-/** A free loopback port, for an app whose webhook URL must be known before it listens. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
 }
 
 /** The customer's question in a model request (history comes before it). */

@@ -9,7 +9,6 @@ import type { FakeYandexGpt } from '../../fakes/fake-yandex-gpt.js';
 import type { TestApp } from '../../support/test-app.js';
 import {
   createScratchDatabase,
-  freePort,
   freshChatId,
   sleep,
   startFakeTelegram,
@@ -17,6 +16,7 @@ import {
   startTelegramApp,
   type ScratchDatabase,
 } from './harness.js';
+import { freePort } from '../../../src/free-port.js';
 
 describe('Telegram across processes', () => {
   let database: ScratchDatabase;
