@@ -2,19 +2,27 @@
  * The Bot API's HTML parse mode, as the fake Telegram server checks it: the supported tags only,
  * balanced, with `&lt; &gt; &amp; &quot;` and numeric entities; anything else is the 400
  * "can't parse entities" the real server answers. Returns the visible text, whose length the
- * 4,096-character limit applies to (https://core.telegram.org/bots/api#html-style).
+ * 4,096-character limit applies to (https://core.telegram.org/bots/api#html-style), and its
+ * entities as Telegram echoes them in the Message (offsets in UTF-16 code units).
  */
+import type { MessageEntity } from 'grammy/types';
 
 const TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote']);
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 
-export type ParsedHtml = { ok: true; text: string } | { ok: false; description: string };
+export type ParsedHtml = { ok: true; text: string; entities: MessageEntity[] } | { ok: false; description: string };
+
+const ENTITY_TYPES: Record<string, string> = {
+  b: 'bold', strong: 'bold', i: 'italic', em: 'italic', u: 'underline', ins: 'underline', s: 'strikethrough', strike: 'strikethrough',
+  del: 'strikethrough', span: 'spoiler', 'tg-spoiler': 'spoiler', a: 'text_link', 'tg-emoji': 'custom_emoji', code: 'code', pre: 'pre', blockquote: 'blockquote',
+};
 
 const fail = (detail: string): ParsedHtml => ({ ok: false, description: `Bad Request: can't parse entities: ${detail}` });
 
 /** Parses `html` like the Bot API does for `parse_mode: 'HTML'`. */
 export function parseTelegramHtml(html: string): ParsedHtml {
-  const open: string[] = [];
+  const open: Array<{ name: string; offset: number; url?: string }> = [];
+  const entities: MessageEntity[] = [];
   let text = '';
   let i = 0;
   while (i < html.length) {
@@ -48,7 +56,10 @@ export function parseTelegramHtml(html: string): ParsedHtml {
       const name = raw.slice(1).trim().toLowerCase();
       const expected = open.pop();
       if (expected === undefined) return fail(`Unexpected end tag at byte offset ${offset}`);
-      if (expected !== name) return fail(`Unmatched end tag at byte offset ${offset}, expected "</${expected}>", found "</${name}>"`);
+      if (expected.name !== name) return fail(`Unmatched end tag at byte offset ${offset}, expected "</${expected.name}>", found "</${name}>"`);
+      // Telegram drops empty entities.
+      const length = text.length - expected.offset;
+      if (length > 0) entities.push({ type: ENTITY_TYPES[name], offset: expected.offset, length, ...(expected.url === undefined ? {} : { url: expected.url }) } as MessageEntity);
     } else {
       const name = /^[a-z][a-z0-9-]*/i.exec(raw)?.[0]?.toLowerCase();
       if (!name) return fail(`Unexpected start tag at byte offset ${offset}`);
@@ -56,11 +67,12 @@ export function parseTelegramHtml(html: string): ParsedHtml {
       const attributes = raw.slice(name.length);
       if (name === 'a' && !/\bhref\s*=\s*"[^"]*"/.test(attributes)) return fail(`Can't find href attribute of tag "a" at byte offset ${offset}`);
       if (name === 'span' && !/class\s*=\s*"tg-spoiler"/.test(attributes)) return fail(`Tag "span" must have class "tg-spoiler" at byte offset ${offset}`);
-      open.push(name);
+      open.push({ name, offset: text.length, ...(name === 'a' ? { url: /\bhref\s*=\s*"([^"]*)"/.exec(attributes)?.[1] ?? '' } : {}) });
     }
     i = end + 1;
   }
   const unclosed = open.pop();
-  if (unclosed) return fail(`Can't find end tag corresponding to start tag "${unclosed}"`);
-  return { ok: true, text };
+  if (unclosed) return fail(`Can't find end tag corresponding to start tag "${unclosed.name}"`);
+  entities.sort((a, b) => a.offset - b.offset || b.length - a.length);
+  return { ok: true, text, entities };
 }
