@@ -12,15 +12,20 @@ import {
   createWebRateLimits,
   type ReplySignal,
 } from '../channels/web/index.js';
-import { createTelegramChannel, type TelegramChannel, type TelegramSendJob } from '../channels/telegram/index.js';
+import { createTelegramChannel } from '../channels/telegram/index.js';
+import { createOperatorsChannel } from '../channels/operators/index.js';
+import type { Channel, JobBackendFactory } from './channel.js';
 import { hasLlmCredentials, type Config } from './config.js';
 import { answerConversation } from './core/answer-conversation.js';
-import { REPLY_QUEUE, TELEGRAM_SEND_QUEUE } from './core/jobs.js';
+import { expireHandoffs, NO_OPERATOR_DESK, reofferWaiting } from './core/desk.js';
+import { REPLY_QUEUE } from './core/jobs.js';
 import type { ChannelOutbox, CoreDeps, ReplyJob } from './core/ports.js';
 import { receiveMessage } from './core/receive-message.js';
 import { recoverPending } from './core/recover-pending.js';
 import type { ChannelId } from './core/types.js';
 import { createPgConversationStore } from './db/pg-conversation-store.js';
+import { createPgDeliveryStore } from './db/pg-delivery-store.js';
+import { createPgHandoffStore } from './db/pg-handoff-store.js';
 import { createHttpApp, listen, type RunningServer } from './http/app.js';
 import { createCatalogRouter } from './http/catalog-routes.js';
 import { createMetrics } from './http/metrics.js';
@@ -29,7 +34,6 @@ import { openDatabase, redisConnector } from './infrastructure.js';
 import { createPromptsKnowledge } from './knowledge/index.js';
 import { createYandexGptModel } from './llm/yandex-gpt-model.js';
 import type { RootLogger } from './logger.js';
-import { createNoOperatorDesk } from './no-operator-desk.js';
 import { createBullJobBackend } from './queue/bull-job-backend.js';
 import { createInProcessJobBackend } from './queue/in-process-job-backend.js';
 import type { JobBackend } from './queue/job-backend.js';
@@ -42,7 +46,8 @@ export interface AppInfo {
   url?: string;
   database: 'embedded' | 'external';
   queue: 'redis' | 'in-process';
-  channels: ChannelId[];
+  /** The running channels: `web`, `telegram`, `operators`. */
+  channels: string[];
   llm: 'yandexgpt' | 'offline';
 }
 
@@ -88,6 +93,7 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
   const database = await openDatabase(config, logger);
   stack.push(() => database.close());
   const store = createPgConversationStore(database.pool);
+  const handoffs = createPgHandoffStore(database.pool);
 
   const knowledge = await createPromptsKnowledge({
     promptsDir: resolve(config.PROMPTS_DIR),
@@ -114,7 +120,7 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
 
   const queueLogger = logger.child({ component: 'queue' });
   /** A job queue on BullMQ when Redis is configured, in this process otherwise. */
-  const jobBackend = <T extends object>(name: string, retries: { attempts: number; backoffMs: number }): JobBackend<T> =>
+  const jobBackend: JobBackendFactory = <T extends object>(name: string, retries: { attempts: number; backoffMs: number }): JobBackend<T> =>
     connect
       ? createBullJobBackend<T>({ name, prefix: config.BULLMQ_PREFIX, connect, logger: queueLogger, ...retries })
       : createInProcessJobBackend<T>({ name, logger: queueLogger, ...retries });
@@ -122,6 +128,7 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
 
   const metrics = createMetrics();
   metrics.watchQueue(REPLY_QUEUE, () => replies.depth());
+  metrics.watchWaiting(() => handoffs.countWaiting());
   let signal: ReplySignal;
   if (sharedRedis) signal = createRedisReplySignal(sharedRedis, config.BULLMQ_PREFIX);
   else {
@@ -137,7 +144,8 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
     model,
     knowledge,
     outboxes,
-    desk: createNoOperatorDesk(logger.child({ component: 'operators' })),
+    handoffs,
+    desk: NO_OPERATOR_DESK,
     logger: logger.child({ component: 'core' }),
     clock: { now: () => new Date() },
     metrics: metrics.core,
@@ -159,43 +167,48 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
     },
     { maxMessageChars: config.MAX_MESSAGE_CHARS, maxBodyBytes: config.MAX_BODY_BYTES },
   );
-  outboxes.web = web.outbox;
-
-  // Telegram, only with a token: its outbox and send queue now (the reply worker below may answer
-  // Telegram customers at once); it starts receiving and sending once the HTTP server listens.
-  const token = config.TELEGRAM_BOT_TOKEN;
-  const sends = token ? jobBackend<TelegramSendJob>(TELEGRAM_SEND_QUEUE, { attempts: 10, backoffMs: 2000 }) : undefined;
-  const telegram: TelegramChannel | undefined =
-    token && sends
-      ? createTelegramChannel(
-          {
-            receive: (message, options) => receiveMessage(deps, message, options),
-            store,
-            sends,
-            text: (key) => knowledge.text(key),
-            redis: sharedRedis,
-            logger: logger.child({ component: 'telegram' }),
-          },
-          {
-            token,
-            apiRoot: config.TELEGRAM_API_ROOT,
-            webhook: config.TELEGRAM_WEBHOOK_BASE_URL
-              ? { baseUrl: config.TELEGRAM_WEBHOOK_BASE_URL, secret: config.TELEGRAM_WEBHOOK_SECRET as string }
-              : undefined,
-            maxMessageChars: config.MAX_MESSAGE_CHARS,
-            keyPrefix: config.BULLMQ_PREFIX,
-          },
-        )
-      : undefined;
-  if (sends) metrics.watchQueue(TELEGRAM_SEND_QUEUE, () => sends.depth());
-  if (telegram) outboxes.telegram = telegram.outbox;
-  // Shutdown runs this stack backwards: the bot stops taking updates, then the reply worker
-  // drains (its last replies may still be handed to the Telegram send queue), then that queue.
+  const channels: Channel[] = [web];
+  const webhook = config.TELEGRAM_WEBHOOK_BASE_URL
+    ? { baseUrl: config.TELEGRAM_WEBHOOK_BASE_URL, secret: config.TELEGRAM_WEBHOOK_SECRET as string }
+    : undefined;
+  const telegramOptions = { apiRoot: config.TELEGRAM_API_ROOT, webhook, maxMessageChars: config.MAX_MESSAGE_CHARS, keyPrefix: config.BULLMQ_PREFIX };
+  // Telegram bots only with a token. Their outboxes and send queues exist from here on (the reply
+  // worker below may answer Telegram customers at once); they start receiving and sending once the
+  // HTTP server listens.
+  if (config.TELEGRAM_BOT_TOKEN) {
+    channels.push(
+      createTelegramChannel(
+        {
+          receive: (message, options) => receiveMessage(deps, message, options),
+          store,
+          jobBackend,
+          text: (key) => knowledge.text(key),
+          redis: sharedRedis,
+          logger: logger.child({ component: 'telegram' }),
+        },
+        { ...telegramOptions, token: config.TELEGRAM_BOT_TOKEN },
+      ),
+    );
+  }
+  if (config.TELEGRAM_OPERATOR_BOT_TOKEN) {
+    const operators = createOperatorsChannel(
+      { core: deps, deliveries: createPgDeliveryStore(database.pool), jobBackend, redis: sharedRedis, logger: logger.child({ component: 'operators' }) },
+      { ...telegramOptions, token: config.TELEGRAM_OPERATOR_BOT_TOKEN },
+    );
+    deps.desk = operators.desk;
+    channels.push(operators);
+  }
+  for (const channel of channels) {
+    if (channel.outbox) outboxes[channel.outbox.channel] = channel.outbox;
+    for (const { name, backend } of channel.queues) metrics.watchQueue(name, () => backend.depth());
+  }
+  // Shutdown runs this stack backwards: the bots stop taking updates, then the reply worker
+  // drains (its last replies may still be handed to the send queues), then those queues.
   stack.push(async () => {
     await replies.close();
-    await sends?.close();
+    for (const channel of channels) for (const { backend } of channel.queues) await backend.close();
   });
-  if (telegram) stack.push(() => telegram.stop());
+  for (const channel of channels) stack.push(() => channel.stop());
 
   if (role !== 'api') {
     if (!connect) await store.releaseAllLeases(); // one process: no other lease holder can be alive
@@ -206,8 +219,12 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
       rps: config.LLM_RPS,
     });
     await recoverPending(deps, { olderThanMs: 0 });
+    const handoffTimeoutMs = config.HANDOFF_TIMEOUT_MINUTES * 60_000;
     const sweep = setInterval(() => {
       recoverPending(deps, { olderThanMs: SWEEP_OLDER_THAN_MS }).catch((error: unknown) => logger.warn({ err: error }, 'recovery sweep failed'));
+      expireHandoffs(deps, handoffTimeoutMs)
+        .then(() => reofferWaiting(deps))
+        .catch((error: unknown) => logger.warn({ err: error }, 'handoff sweep failed'));
     }, SWEEP_EVERY_MS);
     sweep.unref();
     stack.push(async () => clearInterval(sweep));
@@ -215,8 +232,10 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
 
   let server: RunningServer | undefined;
   if (role !== 'worker') {
-    const routers: Router[] = [web.router, web.widget, createCatalogRouter({ search: (q: string, limit: number) => knowledge.searchCatalog(q, limit) })];
-    if (telegram?.router) routers.push(telegram.router);
+    const routers: Router[] = [
+      ...channels.flatMap((channel) => channel.routers),
+      createCatalogRouter({ search: (q: string, limit: number) => knowledge.searchCatalog(q, limit) }),
+    ];
     const http = createHttpApp(
       {
         logger: logger.child({ component: 'http' }),
@@ -235,8 +254,8 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
     const running = server;
     stack.push(() => running.close());
   }
-  // Updates arrive where the webhook is served (api, all) or are polled by a worker (worker, all).
-  await telegram?.start({ send: role !== 'api', receive: telegram.mode === 'webhook' ? role !== 'worker' : role !== 'api' });
+  // Updates arrive where a webhook is served (api, all) or are polled by a worker (worker, all).
+  for (const channel of channels) await channel.start({ send: role !== 'api', receive: webhook ? role !== 'worker' : role !== 'api' });
 
   return {
     info: {
@@ -244,7 +263,7 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
       url: server?.url,
       database: database.embedded ? 'embedded' : 'external',
       queue: connect ? 'redis' : 'in-process',
-      channels: Object.keys(outboxes) as ChannelId[],
+      channels: channels.map((channel) => channel.name),
       llm: model ? 'yandexgpt' : 'offline',
     },
     deps,

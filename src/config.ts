@@ -55,6 +55,9 @@ export const configSchema = z.object({
   RATE_LIMIT_ADDRESS_PER_MINUTE: int(1).default(600).describe('chat-API requests one address may make a minute'),
   MAX_MESSAGE_CHARS: int(1, 100_000).default(4000).describe('longest accepted message, characters'),
   MAX_BODY_BYTES: int(256, 10_000_000).default(65536).describe('largest accepted request body, bytes'),
+  HANDOFF_TIMEOUT_MINUTES: int(1, 10_080)
+    .default(30)
+    .describe('how long a request for a person stays open with nobody taking it, minutes; then it expires and the customer is told'),
   SESSION_SECRET: z.string().min(16).optional().describe('signs admin sessions; unset: generated in DATA_DIR'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BULLMQ_PREFIX: z.string().min(1).default('supportbot').describe('key prefix of the BullMQ queues in Redis'),

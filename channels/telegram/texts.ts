@@ -2,7 +2,6 @@
  * The fixed texts the Telegram channel shows, by the channel's own names, and where each comes
  * from in `messages.yml`. Customers see only these and the core's replies.
  */
-import type { FixedTextKey } from '../../src/core/ports.js';
 
 export type TelegramTextKey =
   /** The answer to /start. */
@@ -21,7 +20,7 @@ export type TelegramTextKey =
 export type TelegramTexts = (key: TelegramTextKey) => string;
 
 /** Where each text lives in `messages.yml`. */
-const FROM_MESSAGES: Record<TelegramTextKey, FixedTextKey> = {
+const FROM_MESSAGES: Record<TelegramTextKey, string> = {
   greeting: 'greeting',
   help: 'help',
   unsupported: 'telegram_unsupported',
@@ -32,6 +31,6 @@ const FROM_MESSAGES: Record<TelegramTextKey, FixedTextKey> = {
 };
 
 /** The channel's texts from the knowledge base's `text` (hot-reloaded: read on every use). */
-export function telegramTextsFrom(text: (key: FixedTextKey) => string): TelegramTexts {
+export function telegramTextsFrom(text: (key: string) => string): TelegramTexts {
   return (key) => text(FROM_MESSAGES[key]);
 }

@@ -1,23 +1,18 @@
 /** The web chat channel: its routes (for the HTTP app) and its outbox (for the core). */
-import type { Router } from 'express';
-import type { ChannelOutbox } from '../../src/core/ports.js';
+import type { Channel } from '../../src/channel.js';
 import { createWebOutbox } from './outbox.js';
 import { createWebRoutes, type WebRoutesDeps, type WebRoutesOptions } from './routes.js';
 import { createWidgetRoutes } from './widget.js';
 
-export interface WebChannel {
-  /** The chat API. */
-  router: Router;
-  /** The demo chat page at `/`. */
-  widget: Router;
-  outbox: ChannelOutbox;
-}
-
-export function createWebChannel(deps: WebRoutesDeps, options: WebRoutesOptions): WebChannel {
+/** The web chat: the chat API and the demo page (routers), and its outbox for the core. Pulled, so nothing to start. */
+export function createWebChannel(deps: WebRoutesDeps, options: WebRoutesOptions): Channel {
   return {
-    router: createWebRoutes(deps, options),
-    widget: createWidgetRoutes(deps.text, options.maxMessageChars),
+    name: 'web',
+    routers: [createWebRoutes(deps, options), createWidgetRoutes(deps.text, options.maxMessageChars)],
     outbox: createWebOutbox(deps.signal),
+    queues: [],
+    async start() {},
+    async stop() {},
   };
 }
 

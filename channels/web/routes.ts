@@ -3,7 +3,7 @@
  * replies not yet fetched. Aliases with and without `/api/v1` and the trailing slash.
  */
 import express, { type Request, type Router } from 'express';
-import type { FixedTextKey, Logger } from '../../src/core/ports.js';
+import type { Logger } from '../../src/core/ports.js';
 import type { StoredMessage } from '../../src/core/types.js';
 import type { ReceivedMessage } from '../../src/core/receive-message.js';
 import type { InboundMessage } from '../../src/core/types.js';
@@ -16,7 +16,7 @@ export interface WebRoutesDeps {
   claimReplies(chatId: string): Promise<StoredMessage[]>;
   signal: ReplySignal;
   limits: WebRateLimits;
-  text(key: FixedTextKey): string;
+  text(key: string): string;
   logger: Logger;
 }
 

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import express, { type Router } from 'express';
-import type { FixedTextKey } from '../../src/core/ports.js';
 
 const template = readFileSync(new URL('./widget.html', import.meta.url), 'utf8');
 
@@ -14,7 +13,7 @@ const escapeHtml = (text: string) =>
 /** JSON inside a <script>: `<` escaped so a text cannot close the script element. */
 const scriptJson = (text: string) => JSON.stringify(text).replace(/</g, '\\u003c');
 
-export function createWidgetRoutes(text: (key: FixedTextKey) => string, maxMessageChars: number): Router {
+export function createWidgetRoutes(text: (key: string) => string, maxMessageChars: number): Router {
   const router = express.Router();
   router.get(['/', '/widget', '/widget/'], (_req, res) => {
     const values: Record<string, string> = {

@@ -53,6 +53,10 @@ async function answerMessage(
   options: AnswerOptions,
 ): Promise<void> {
   const log = deps.logger.child({ conversationId: conversation.id, channel: conversation.address.channel, jobId: context.jobId });
+  if (message.handoff === 'customer_request' || deps.knowledge.wantsPerson(message.text)) {
+    await requestHandoff(deps, conversation, message, 'customer_request');
+    return;
+  }
   if (!deps.model) return settleOffline(deps, conversation, message);
 
   const earlier = await deps.store.history(conversation.id, message.id, options.historyLimit ?? 30);
@@ -82,20 +86,26 @@ async function answerMessage(
   if (completion.status === 'truncated') {
     log.warn({ messageId: message.id, outputTokens: completion.usage.outputTokens }, 'model reply cut at the token limit; delivered as is');
   }
-  if (deps.knowledge.isOutOfDepth(completion.text)) {
-    log.info({ messageId: message.id }, 'model reply is out of its depth; not delivered');
-    log.debug({ messageId: message.id, text: completion.text }, 'withheld model reply');
-    await requestHandoff(deps, conversation, message, 'out_of_depth');
-    return;
+  // The model's structured decision, or for a plain-text reply the phrase list as a safety net.
+  // A useful answer is never thrown away: the customer gets it, then the handoff's notice.
+  const handoffReason = completion.handoff ? 'model_decision' : deps.knowledge.isOutOfDepth(completion.text) ? 'out_of_depth' : null;
+  if (completion.text.trim()) {
+    await recordAndDeliver(deps, conversation, {
+      inboundId: message.id,
+      text: completion.text,
+      author: 'GPT',
+      kind: 'answer',
+      status: 'answered',
+      usage: completion.usage,
+      handoff: handoffReason ?? undefined,
+    });
   }
-  await recordAndDeliver(deps, conversation, {
-    inboundId: message.id,
-    text: completion.text,
-    author: 'GPT',
-    kind: 'answer',
-    status: 'answered',
-    usage: completion.usage,
-  });
+  if (handoffReason) {
+    log.info({ messageId: message.id, reason: handoffReason, modelReason: completion.handoff?.reason }, 'the model wants a person to take over');
+    await requestHandoff(deps, conversation, message, handoffReason);
+  } else if (!completion.text.trim()) {
+    return settleOffline(deps, conversation, message);
+  }
 }
 
 /** Answers from the knowledge base alone, or with the fallback text: never silence. */

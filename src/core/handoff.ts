@@ -1,48 +1,44 @@
-import { recordAndDeliver } from './deliver.js';
+import { deliverStored } from './deliver.js';
 import type { CoreDeps } from './ports.js';
-import type { Conversation, StoredMessage } from './types.js';
-
-/** Why a conversation goes to a person. */
-export type HandoffReason = 'customer_request' | 'out_of_depth';
+import type { Conversation, HandoffReason, Operator, StoredMessage } from './types.js';
 
 /**
- * Asks operators to take the conversation, answering the customer's message `inbound` with the
- * matching notice. With nobody on duty the conversation stays with the bot, the customer is told
- * so and, where the knowledge base has something, gets it. Returns whether a person was asked.
+ * Asks for a person. Runs in the reply worker, in the conversation's order (under its lease), so
+ * the notice never overtakes the answer to an earlier message. One transaction opens the request
+ * (or joins the open one), answers `trigger` with the notice when it still waits (otherwise the
+ * notice is a message of its own: the bot already answered and also wants a person), and, with
+ * operators on duty, moves the conversation to `waiting_operator`; the invites go out after the
+ * commit. With nobody on duty the bot keeps the conversation and the request stays open, so an
+ * operator who comes on duty within HANDOFF_TIMEOUT_MINUTES is invited then. Returns whether
+ * anybody was on duty.
  */
-export async function requestHandoff(
-  deps: CoreDeps,
-  conversation: Conversation,
-  inbound: StoredMessage,
-  reason: HandoffReason,
-): Promise<boolean> {
-  const outcome = await deps.desk.requestHandoff(conversation, reason);
+export async function requestHandoff(deps: CoreDeps, conversation: Conversation, trigger: StoredMessage, reason: HandoffReason): Promise<boolean> {
   const log = deps.logger.child({ conversationId: conversation.id, channel: conversation.address.channel });
-  if (outcome === 'queued') {
-    // The notice is written before the transition, which would park the message it answers.
-    await recordAndDeliver(deps, conversation, {
-      inboundId: inbound.id,
-      text: deps.knowledge.text('connecting'),
-      author: 'OPERATOR',
-      kind: 'notice',
-      status: 'operator',
-      handoff: reason,
-    });
-    // TODO(operators issue): the desk's accept must wait for this transition.
-    await deps.store.transition(conversation.id, ['bot'], 'waiting_operator');
-    log.info({ reason }, 'handoff requested');
-    return true;
-  }
-  const offline = deps.knowledge.offlineAnswer(inbound.text);
-  const text = [deps.knowledge.text('no_operator'), offline].filter(Boolean).join('\n\n');
-  log.info({ reason }, 'handoff wanted, but no operator is on duty');
-  await recordAndDeliver(deps, conversation, {
-    inboundId: inbound.id,
-    text,
-    author: 'GPT',
-    kind: 'notice',
-    status: offline ? 'offline' : 'answered',
-    handoff: `${reason}:unavailable`,
+  const operators = deps.desk.enabled ? await deps.handoffs.onDutyOperators() : [];
+  const wait = operators.length > 0;
+  const offline = wait ? null : deps.knowledge.offlineAnswer(trigger.text);
+  const text = wait ? deps.knowledge.text('connecting') : [deps.knowledge.text('no_operator'), offline].filter(Boolean).join('\n\n');
+  const { handoff, created, notice } = await deps.handoffs.request({
+    conversationId: conversation.id,
+    triggerId: trigger.id,
+    reason,
+    wait,
+    notice: { text, author: 'OPERATOR', status: wait ? 'operator' : offline ? 'offline' : 'answered', handoff: wait ? reason : `${reason}:unavailable` },
   });
-  return false;
+  deps.metrics.reply('notice');
+  if (created) deps.metrics.handoff(reason, wait ? 'requested' : 'unavailable');
+  await deliverStored(deps, conversation.address, notice);
+  log.info({ reason, handoffId: handoff.id, created, operatorsOnDuty: operators.length }, wait ? 'handoff requested' : 'handoff requested; nobody on duty');
+  if (wait && handoff.state !== 'accepted') await offerHandoff(deps, handoff.id, operators);
+  return wait;
+}
+
+/** Sends the invites of a waiting handoff to `operators` (idempotent per operator) and marks it offered. */
+export async function offerHandoff(deps: Pick<CoreDeps, 'handoffs' | 'desk' | 'store'>, handoffId: string, operators: Operator[]): Promise<void> {
+  const handoff = await deps.handoffs.getHandoff(handoffId);
+  if (!handoff || (handoff.state !== 'requested' && handoff.state !== 'offered') || operators.length === 0) return;
+  const conversation = await deps.store.getConversation(handoff.conversationId);
+  if (!conversation) return;
+  await deps.desk.invite(handoff, conversation, operators);
+  await deps.handoffs.markOffered(handoff.id);
 }

@@ -66,6 +66,8 @@ export interface StoredMessage {
   status?: InboundStatus;
   /** For replies: the customer's message this answers. */
   replyToId?: string;
+  /** For customers' messages: why a handoff was wanted for it (`customer_request` when asked for by a command or button). */
+  handoff?: string;
 }
 
 /** Token counts and model version of one completion, stored with the reply. */
@@ -74,4 +76,44 @@ export interface CompletionUsage {
   outputTokens: number;
   totalTokens: number;
   modelVersion: string;
+}
+
+/**
+ * A request for a person, as a state machine: `requested` (nobody invited yet, or nobody on duty),
+ * `offered` (invites went out), `accepted` (an operator is in charge), then `finished` (the
+ * operator ended it) or `expired` (nobody took it within HANDOFF_TIMEOUT_MINUTES). An operator who
+ * leaves (off duty, disabled, blocked the bot) puts an accepted handoff back to `offered`.
+ */
+export type HandoffState = 'requested' | 'offered' | 'accepted' | 'finished' | 'expired';
+
+/** Why a person was asked for. */
+export type HandoffReason = 'customer_request' | 'out_of_depth' | 'model_decision';
+
+export interface Handoff {
+  id: string;
+  conversationId: string;
+  state: HandoffState;
+  reason: HandoffReason;
+  operatorId?: string;
+  /** Bumped each time the operator in charge leaves: invites are sent anew per round. */
+  round: number;
+  requestedAt: Date;
+  acceptedAt?: Date;
+  closedAt?: Date;
+}
+
+/** `pending` registered by /start and waits for approval; `approved` may go on duty; `disabled` may not. */
+export type OperatorStatus = 'pending' | 'approved' | 'disabled';
+
+/** A person who answers customers through the operators' bot. */
+export interface Operator {
+  id: string;
+  telegramUserId: string;
+  /** The private chat with the operators' bot. */
+  chatId: string;
+  name?: string;
+  username?: string;
+  status: OperatorStatus;
+  onDuty: boolean;
+  createdAt: Date;
 }

@@ -10,33 +10,14 @@
  */
 import type { AcceptedMessage, ConversationStore, NewReply } from '../core/ports.js';
 import type {
-  Author,
   ChannelId,
   Conversation,
   ConversationAddress,
   ConversationState,
   InboundMessage,
-  InboundStatus,
-  StoredMessage,
 } from '../core/types.js';
 import type pg from 'pg';
-
-type Row = Record<string, unknown>;
-
-const MESSAGE_COLUMNS = 'id, conversation_id, author, text, status, reply_to_id, created_at';
-
-function toMessage(row: Row): StoredMessage {
-  const message: StoredMessage = {
-    id: String(row.id),
-    conversationId: String(row.conversation_id),
-    author: row.author as Author,
-    text: row.text as string,
-    createdAt: new Date(row.created_at as string | Date),
-  };
-  if (row.status) message.status = row.status as InboundStatus;
-  if (row.reply_to_id) message.replyToId = String(row.reply_to_id);
-  return message;
-}
+import { MESSAGE_COLUMNS, preparedQuery, toMessage, type Row } from './pg-rows.js';
 
 function toConversation(row: Row): Conversation {
   const conversation: Conversation = {
@@ -54,21 +35,10 @@ function toConversation(row: Row): Conversation {
 }
 
 export function createPgConversationStore(pool: pg.Pool): ConversationStore {
-  const statements = new Map<string, { name: string; text: string }>();
-  /** Runs `sql` as a named prepared statement: `?` placeholders become $1, $2, … */
-  const all = async (sql: string, params: unknown[] = []): Promise<Row[]> => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      let index = 0;
-      statement = { name: `store_${statements.size + 1}`, text: sql.replace(/\?/g, () => `$${++index}`) };
-      statements.set(sql, statement);
-    }
-    const result = await pool.query({ ...statement, values: params });
-    return result.rows as Row[];
-  };
+  const all = preparedQuery(pool, 'store');
 
   return {
-    async accept(message: InboundMessage): Promise<AcceptedMessage> {
+    async accept(message: InboundMessage, options = {}): Promise<AcceptedMessage> {
       const { channel, chatId } = message.address;
       // The upsert locks the conversation row until commit, so two messages of one conversation
       // get ids in commit order: the reply worker's "oldest pending" is the order of acceptance.
@@ -80,13 +50,21 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
              sender_username = coalesce(excluded.sender_username, conversation.sender_username)
            returning id, channel, chat_id, state, sender_name, sender_username, created_at
          ), msg as (
-           insert into message (conversation_id, author, kind, text, external_id, status)
-           select id, 'CUSTOMER', 'text', ?, ?, case when state = 'bot' then 'pending' else 'operator' end from conv
+           insert into message (conversation_id, author, kind, text, external_id, status, handoff)
+           select id, 'CUSTOMER', 'text', ?, ?, case when state = 'bot' then 'pending' else 'operator' end, ? from conv
            on conflict (conversation_id, external_id) where external_id is not null do nothing
-           returning id, conversation_id, author, text, status, reply_to_id, created_at
+           returning ${MESSAGE_COLUMNS}
          )
          select row_to_json(conv) as conv, row_to_json(msg) as msg from conv left join msg on true`,
-        [channel, chatId, message.sender?.name ?? null, message.sender?.username ?? null, message.text, message.externalId],
+        [
+          channel,
+          chatId,
+          message.sender?.name ?? null,
+          message.sender?.username ?? null,
+          message.text,
+          message.externalId,
+          options.askForPerson ? 'customer_request' : null,
+        ],
       );
       const row = rows[0] as { conv: Row; msg: Row | null };
       const conversation = toConversation(row.conv);
@@ -137,14 +115,17 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
     async history(conversationId, beforeId, limit) {
       // A reply belongs right after the message it answers, even when it was written after later
       // messages arrived (a burst): order by the turn it answers, not by its own id. Notices
-      // (connecting, chat finished) are for the customer, not for the model.
+      // (connecting, chat finished) are for the customer, not for the model, and so is everything
+      // before the episode boundary an operator's /finish sets, and an operator's own words: the
+      // model must not read the operator's part as if the bot had said it.
       const rows = await all(
         `select ${MESSAGE_COLUMNS} from (
            select ${MESSAGE_COLUMNS}, coalesce(reply_to_id, id) as turn from message
-           where conversation_id = ? and (id < ? or reply_to_id < ?) and kind <> 'notice'
+           where conversation_id = ? and (id < ? or reply_to_id < ?) and kind not in ('notice', 'operator')
+             and id > coalesce((select history_from_id from conversation where id = ?), 0)
            order by turn desc, id desc limit ?
          ) recent order by turn, id`,
-        [conversationId, beforeId, beforeId, limit],
+        [conversationId, beforeId, beforeId, conversationId, limit],
       );
       return rows.map(toMessage);
     },
@@ -203,7 +184,7 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
          from conversation c
          where c.channel = ? and c.chat_id = ? and m.conversation_id = c.id
            and m.author <> 'CUSTOMER' and m.delivered_at is null
-         returning m.id, m.conversation_id, m.author, m.text, m.status, m.reply_to_id, m.created_at`,
+         returning m.id, m.conversation_id, m.author, m.text, m.status, m.reply_to_id, m.handoff, m.created_at`,
         [address.channel, address.chatId],
       );
       return rows.map(toMessage).sort((a, b) => Number(a.id) - Number(b.id));

@@ -1,6 +1,7 @@
 /** The command line (CONTRACT.md): `npm run cli -- <command>`. Commands live in src/cli/. */
 import { Command } from 'commander';
 import { runMigrate } from '../cli/migrate.js';
+import { runOperators } from '../cli/operators.js';
 import { runPromptsCheck } from '../cli/prompts-check.js';
 import { runCatalogSearch } from '../cli/catalog-search.js';
 import { ConfigError, loadConfig } from '../config.js';
@@ -26,6 +27,28 @@ program
   .description('applies pending database migrations')
   .action(async () => {
     process.exitCode = await runMigrate(config(), out);
+  });
+
+const operators = program.command('operators').description("the operators who registered through the operators' bot");
+operators
+  .command('list')
+  .description('lists operators: Telegram user id, status, on duty, name')
+  .action(async () => {
+    process.exitCode = await runOperators({ kind: 'list' }, config(), out);
+  });
+operators
+  .command('approve')
+  .description('lets a registered operator go on duty (they send /start again)')
+  .argument('<telegramUserId>', 'as shown by operators list')
+  .action(async (telegramUserId: string) => {
+    process.exitCode = await runOperators({ kind: 'approve', telegramUserId }, config(), out);
+  });
+operators
+  .command('disable')
+  .description('takes an operator off duty for good; a conversation they had goes back to the queue')
+  .argument('<telegramUserId>', 'as shown by operators list')
+  .action(async (telegramUserId: string) => {
+    process.exitCode = await runOperators({ kind: 'disable', telegramUserId }, config(), out);
   });
 
 const prompts = program.command('prompts').description('the prompts folder managers edit');

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import cors from 'cors';
 import express, { type Express, type Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import type { FixedTextKey, Logger } from '../core/ports.js';
+import type { Logger } from '../core/ports.js';
 import { createErrorHandler, notFound } from './errors.js';
 import type { AppMetrics } from './metrics.js';
 
@@ -19,7 +19,7 @@ export interface HttpAppDeps {
   /** Each check answers whether its dependency is reachable (database, queue). */
   readiness: Record<string, () => Promise<boolean>>;
   openApi: object;
-  text: (key: FixedTextKey) => string;
+  text: (key: string) => string;
 }
 
 export interface HttpAppOptions {

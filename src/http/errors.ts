@@ -1,7 +1,7 @@
 /** Maps errors to HTTP answers: core codes to statuses, body-parser's errors, everything else 500. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, InvalidInputError, RateLimitedError } from '../core/errors.js';
-import type { FixedTextKey, Logger } from '../core/ports.js';
+import type { Logger } from '../core/ports.js';
 
 interface HttpErrorShape {
   type?: string;
@@ -9,7 +9,7 @@ interface HttpErrorShape {
   statusCode?: number;
 }
 
-export function createErrorHandler(deps: { logger: Logger; text: (key: FixedTextKey) => string }): ErrorRequestHandler {
+export function createErrorHandler(deps: { logger: Logger; text: (key: string) => string }): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (error instanceof RateLimitedError) {
       res.set('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));

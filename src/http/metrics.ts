@@ -11,6 +11,8 @@ export interface AppMetrics {
   httpMiddleware: RequestHandler;
   /** Queue depth is read when scraped. */
   watchQueue(name: string, depth: () => Promise<QueueDepth>): void;
+  /** Conversations waiting for a person, read when scraped. */
+  watchWaiting(count: () => Promise<number>): void;
 }
 
 export function createMetrics(): AppMetrics {
@@ -33,6 +35,18 @@ export function createMetrics(): AppMetrics {
   const tokens = new Counter({ name: 'llm_tokens_total', help: 'Tokens used, by direction', labelNames: ['direction'], registers: [registry] });
   const modelErrors = new Counter({ name: 'llm_errors_total', help: 'Failed model calls', registers: [registry] });
   const replies = new Counter({ name: 'replies_total', help: 'Replies stored, by kind', labelNames: ['kind'], registers: [registry] });
+  const handoffs = new Counter({
+    name: 'handoffs_total',
+    help: 'Handoff events by reason and outcome (requested, unavailable, accepted, finished, expired, released)',
+    labelNames: ['reason', 'outcome'],
+    registers: [registry],
+  });
+  const acceptSeconds = new Histogram({
+    name: 'handoff_accept_seconds',
+    help: 'Time from a request for a person to an operator taking it',
+    buckets: [5, 15, 30, 60, 120, 300, 600, 1200, 1800],
+    registers: [registry],
+  });
   const queues = new Map<string, () => Promise<QueueDepth>>();
   new Gauge({
     name: 'queue_jobs',
@@ -48,6 +62,16 @@ export function createMetrics(): AppMetrics {
     },
   });
 
+  let waitingCount: (() => Promise<number>) | undefined;
+  new Gauge({
+    name: 'conversations_waiting_operator',
+    help: 'Requests for a person nobody has taken yet',
+    registers: [registry],
+    async collect() {
+      const value = await waitingCount?.().catch(() => undefined);
+      if (value !== undefined) this.set(value);
+    },
+  });
   return {
     registry,
     core: {
@@ -62,6 +86,12 @@ export function createMetrics(): AppMetrics {
       reply(kind) {
         replies.inc({ kind });
       },
+      handoff(reason, outcome) {
+        handoffs.inc({ reason, outcome });
+      },
+      handoffAccepted(seconds) {
+        acceptSeconds.observe(seconds);
+      },
     },
     httpMiddleware(req, res, next) {
       const started = performance.now();
@@ -74,6 +104,9 @@ export function createMetrics(): AppMetrics {
     },
     watchQueue(name, depth) {
       queues.set(name, depth);
+    },
+    watchWaiting(count) {
+      waitingCount = count;
     },
   };
 }

@@ -131,7 +131,11 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
   return {
     composePrompt: (input) => composePrompt(snapshot(), input, { now: now(), ...compose }),
     offlineAnswer: (question) => offlineAnswer(snapshot(), question),
-    text: (key) => snapshot().messages[key],
+    text: (key) => {
+      const value = (snapshot().messages as Readonly<Record<string, string>>)[key];
+      if (value === undefined) throw new Error(`messages.yml has no text "${key}"`); // a key missing from the schema: our bug
+      return value;
+    },
     wantsPerson: (text) => snapshot().handoff.wantsPerson(text),
     isOutOfDepth: (text) => snapshot().handoff.isOutOfDepth(text),
     searchCatalog: (query, limit) => searchHits(snapshot(), query, limit),

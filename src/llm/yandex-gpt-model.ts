@@ -11,6 +11,7 @@ import {
   type YandexGptCompletionResponse,
   type YandexGptErrorResponse,
 } from './yandex-gpt-wire.js';
+import { readStructuredReply, STRUCTURED_REPLY_SCHEMA } from './structured-reply.js';
 
 /** Credentials for YandexGPT; at least one must be set. */
 export interface YandexGptCredentials {
@@ -62,6 +63,12 @@ export interface YandexGptOptions {
    * @defaultValue the global `fetch`
    */
   fetch?: typeof fetch;
+  /**
+   * Ask for the structured reply (answer + handoff decision, `./structured-reply.ts`); a plain-text
+   * answer is still accepted.
+   * @defaultValue `true`
+   */
+  structuredReplies?: boolean;
   /** Where request and answer shapes are logged at `debug` (counts, statuses, timings; never texts or keys). */
   logger?: Logger;
 }
@@ -78,6 +85,7 @@ interface Settings {
   secret: string;
   temperature: number;
   maxTokens: number;
+  structured: boolean;
   timeoutMs: number;
   fetch: typeof fetch;
   logger: Logger | undefined;
@@ -138,6 +146,7 @@ function resolveSettings(options: YandexGptOptions): Settings {
     maxTokens,
     timeoutMs,
     fetch: options.fetch ?? globalThis.fetch,
+    structured: options.structuredReplies ?? true,
     logger: options.logger?.child({ component: 'yandex-gpt' }),
   };
 }
@@ -149,6 +158,7 @@ async function complete(s: Settings, turns: ChatTurn[], signal?: AbortSignal): P
     // maxTokens is an int64, which proto3 JSON writes as a string.
     completionOptions: { stream: false, temperature: s.temperature, maxTokens: String(s.maxTokens) },
     messages: turns.map((turn) => ({ role: turn.role, text: turn.text })),
+    ...(s.structured ? { jsonSchema: { schema: STRUCTURED_REPLY_SCHEMA } } : {}),
   };
   const started = performance.now();
   s.logger?.debug({ modelUri: s.modelUri, turns: turns.length, chars: countChars(turns) }, 'YandexGPT completion: sending');
@@ -252,9 +262,12 @@ function parseCompletion(body: string): Completion {
   if (typeof text !== 'string') throw malformed('alternative without text');
   const status = statusOf(String(alternative.status), text);
   if (!status) throw malformed(`empty text with status ${String(alternative.status)}`);
+  const reply = readStructuredReply(text);
+  if (status !== 'content_filter' && !reply.text.trim() && !reply.handoff) throw malformed('structured answer without text');
   return {
-    text,
+    text: reply.text,
     status,
+    ...(reply.handoff ? { handoff: reply.handoff } : {}),
     usage: {
       inputTokens: countOf(result.usage?.inputTextTokens),
       outputTokens: countOf(result.usage?.completionTokens),

@@ -36,6 +36,10 @@ export interface YandexGptCompletionRequest {
   modelUri: string;
   completionOptions?: YandexGptCompletionOptions;
   messages: YandexGptMessage[];
+  /** Structured output: the answer follows this JSON schema (one of `jsonSchema` / `jsonObject`). */
+  jsonSchema?: { schema: object };
+  /** Structured output: any JSON object (one of `jsonSchema` / `jsonObject`). */
+  jsonObject?: boolean;
 }
 
 /**

@@ -297,7 +297,7 @@ export function conversationStoreContract(implementation: string, open: () => Pr
         expect(ids(earlier)).not.toContain(q1!.id);
       });
 
-      it('leaves notices out and keeps operator texts', async () => {
+      it('leaves notices and operator texts out: the model must not read an operator\'s words as its own', async () => {
         const address = freshAddress();
         const [q1] = await acceptAll(address, 'a person, please');
         await store.recordReply(answer(q1!, 'connecting you', { kind: 'notice', author: 'OPERATOR', status: 'operator' }));
@@ -307,7 +307,8 @@ export function conversationStoreContract(implementation: string, open: () => Pr
 
         const earlier = await store.history(q2!.conversationId, q2!.id, 10);
 
-        expect(ids(earlier)).toEqual(ids([q1!, operatorText]));
+        expect(ids(earlier)).toEqual(ids([q1!]));
+        expect(ids(earlier)).not.toContain(operatorText.id);
       });
 
       it('holds only the conversation’s own messages', async () => {

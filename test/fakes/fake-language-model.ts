@@ -14,6 +14,12 @@ export class FakeLanguageModel implements LanguageModel {
   readonly calls: ChatTurn[][] = [];
   private readonly script: Step[] = [];
 
+  /** The next call returns `completion` as it is (a structured reply with a handoff decision, say). */
+  answersWith(completion: Completion): this {
+    this.script.push({ completion: { ...completion } });
+    return this;
+  }
+
   /** The next call answers `text`. */
   answers(text: string, status: CompletionStatus = 'final', usage: CompletionUsage = FAKE_USAGE): this {
     this.script.push({ completion: { text, status, usage: { ...usage } } });

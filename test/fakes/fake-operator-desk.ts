@@ -1,22 +1,30 @@
 /**
- * An OperatorDesk whose answer the test sets: `unavailable` by default, which is what the desk
- * does while the operators' bot is not configured (src/no-operator-desk.ts). Records every call.
+ * An OperatorDesk that records what the core told operators. `enabled` is false by default, which
+ * is what the desk is while the operators' bot is not configured (NO_OPERATOR_DESK).
  */
 import type { OperatorDesk } from '../../src/core/ports.js';
-import type { Conversation, StoredMessage } from '../../src/core/types.js';
+import type { Conversation, Handoff, Operator, StoredMessage } from '../../src/core/types.js';
 
 export class FakeOperatorDesk implements OperatorDesk {
-  readonly handoffs: Array<{ conversationId: string; reason: string }> = [];
-  readonly forwarded: StoredMessage[] = [];
+  readonly invites: Array<{ handoff: Handoff; conversationId: string; operators: string[] }> = [];
+  readonly relayed: StoredMessage[] = [];
+  readonly events: string[] = [];
 
-  constructor(public outcome: 'queued' | 'unavailable' = 'unavailable') {}
+  constructor(public enabled = false) {}
 
-  async requestHandoff(conversation: Conversation, reason: string): Promise<'queued' | 'unavailable'> {
-    this.handoffs.push({ conversationId: conversation.id, reason });
-    return this.outcome;
+  async invite(handoff: Handoff, conversation: Conversation, operators: Operator[]): Promise<void> {
+    this.invites.push({ handoff, conversationId: conversation.id, operators: operators.map((o) => o.id) });
   }
 
-  async forwardToOperator(_conversation: Conversation, message: StoredMessage): Promise<void> {
-    this.forwarded.push({ ...message });
+  async accepted(handoff: Handoff, operator: Operator): Promise<void> {
+    this.events.push(`accepted ${handoff.id} by ${operator.id}`);
+  }
+
+  async closed(handoff: Handoff, _conversation: Conversation, outcome: string): Promise<void> {
+    this.events.push(`${outcome} ${handoff.id}`);
+  }
+
+  async relay(_operator: Operator, _conversation: Conversation, message: StoredMessage): Promise<void> {
+    this.relayed.push({ ...message });
   }
 }

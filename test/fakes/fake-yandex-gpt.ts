@@ -92,6 +92,11 @@ export const echoResponder: FakeYandexGptResponder = (body) => {
   return { text: `Ответ: ${lastUser?.text ?? ''}` };
 };
 
+/** The text of a structured reply (an answer plus the handoff decision), as the model writes it when asked with `jsonSchema`. */
+export function structuredText(answer: string, handoff = false, reason = ''): string {
+  return JSON.stringify({ answer, handoff, ...(handoff ? { reason } : {}) });
+}
+
 /** Starts the fake on 127.0.0.1 with an OS-assigned port. */
 export async function startFakeYandexGpt(): Promise<FakeYandexGpt> {
   const requests: RecordedYandexGptRequest[] = [];
@@ -225,6 +230,12 @@ function validate(req: IncomingMessage, rawBody: string): Checked {
     if (!['system', 'user', 'assistant'].includes(String(message?.role)) || typeof message?.text !== 'string') {
       return { status: 400, message: 'messages: each message needs a role (system, user, assistant) and a text' };
     }
+  }
+  if (body.jsonSchema !== undefined && body.jsonObject !== undefined) {
+    return { status: 400, message: 'only one of jsonSchema, jsonObject may be set' };
+  }
+  if (body.jsonSchema !== undefined && (typeof body.jsonSchema !== 'object' || body.jsonSchema === null || typeof body.jsonSchema.schema !== 'object')) {
+    return { status: 400, message: 'jsonSchema.schema: must be a JSON object' };
   }
   const options = body.completionOptions as { maxTokens?: unknown; temperature?: unknown } | undefined;
   // proto3 JSON writes int64 as a string; the real API also takes a number, but we hold the client to the canonical form.

@@ -64,7 +64,7 @@ export class InMemoryConversationStore implements ConversationStore {
     return record && this.isLive(record) ? record.leaseOwner : undefined;
   }
 
-  async accept(inbound: InboundMessage): Promise<AcceptedMessage> {
+  async accept(inbound: InboundMessage, options: { askForPerson?: boolean } = {}): Promise<AcceptedMessage> {
     const record = this.upsertConversation(inbound);
     delete record.blockedAt; // writing again unblocks, even when the message is a duplicate
     const conversationId = record.conversation.id;
@@ -77,6 +77,7 @@ export class InMemoryConversationStore implements ConversationStore {
       text: inbound.text,
       externalId: inbound.externalId,
       status: record.conversation.state === 'bot' ? 'pending' : 'operator',
+      ...(options.askForPerson ? { handoff: 'customer_request' } : {}),
     });
     return { conversation: copyConversation(record.conversation), message: toStored(message), duplicate: false };
   }
@@ -122,7 +123,8 @@ export class InMemoryConversationStore implements ConversationStore {
         (m) =>
           m.conversationId === conversationId &&
           (Number(m.id) < before || (m.replyToId !== undefined && Number(m.replyToId) < before)) &&
-          m.kind !== 'notice',
+          m.kind !== 'notice' &&
+          m.kind !== 'operator',
       )
       .sort((a, b) => turn(a) - turn(b) || Number(a.id) - Number(b.id));
     return earlier.slice(Math.max(0, earlier.length - limit)).map(toStored);
@@ -266,6 +268,7 @@ function toStored(record: MessageRecord): StoredMessage {
   };
   if (record.status) message.status = record.status;
   if (record.replyToId) message.replyToId = record.replyToId;
+  if (record.handoff) message.handoff = record.handoff;
   return message;
 }
 

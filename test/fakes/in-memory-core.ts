@@ -8,6 +8,7 @@ import { FakeClock } from './fake-clock.js';
 import { FakeLanguageModel } from './fake-language-model.js';
 import { FakeOperatorDesk } from './fake-operator-desk.js';
 import { InMemoryConversationStore } from './in-memory-conversation-store.js';
+import { InMemoryHandoffStore } from './in-memory-handoff-store.js';
 import { InMemoryKnowledge, type InMemoryKnowledgeOptions } from './in-memory-knowledge.js';
 import { InMemoryReplyQueue } from './in-memory-reply-queue.js';
 import { noopMetrics, silentLogger } from './noop-metrics.js';
@@ -21,6 +22,7 @@ export interface InMemoryCore {
   knowledge: InMemoryKnowledge;
   web: RecordingOutbox;
   desk: FakeOperatorDesk;
+  handoffs: InMemoryHandoffStore;
   clock: FakeClock;
 }
 
@@ -32,18 +34,21 @@ export function createInMemoryCore(options: { knowledge?: InMemoryKnowledgeOptio
   const knowledge = new InMemoryKnowledge(options.knowledge);
   const web = new RecordingOutbox('web');
   const desk = new FakeOperatorDesk();
+  const handoffs = new InMemoryHandoffStore(store);
   const deps: CoreDeps = {
     store,
     replies,
     model: options.withoutModel ? null : model,
     knowledge,
     outboxes: { web },
+    // Only what a request for a person uses is in memory (see InMemoryHandoffStore).
+    handoffs: handoffs as unknown as CoreDeps['handoffs'],
     desk,
     logger: silentLogger,
     clock,
     metrics: noopMetrics,
   };
-  return { deps, store, replies, model, knowledge, web, desk, clock };
+  return { deps, store, replies, model, knowledge, web, desk, handoffs, clock };
 }
 
 let counter = 0;

@@ -34,8 +34,8 @@ export class InMemoryKnowledge implements KnowledgeBase {
     return this.options.offlineAnswer?.(question) ?? null;
   }
 
-  text(key: FixedTextKey): string {
-    return this.options.texts?.[key] ?? `[${key}]`;
+  text(key: string): string {
+    return (this.options.texts as Record<string, string> | undefined)?.[key] ?? `[${key}]`;
   }
 
   wantsPerson(customerText: string): boolean {

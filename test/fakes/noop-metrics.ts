@@ -4,6 +4,8 @@ import type { CoreMetrics, Logger } from '../../src/core/ports.js';
 export const noopMetrics: CoreMetrics = {
   modelCall() {},
   reply() {},
+  handoff() {},
+  handoffAccepted() {},
 };
 
 export const silentLogger: Logger = {

@@ -10,19 +10,25 @@ import type { FixedTextKey } from '../../core/ports.js';
 /** The keys of offline answers and catalog lines, beside the core's fixed texts. */
 export type KnowledgeTextKey = 'offline_offers' | 'offline_more' | 'in_stock' | 'on_order' | 'price_on_request';
 
-/** Every key of `messages.yml`. */
-export type MessageKey = FixedTextKey | KnowledgeTextKey;
-
 /** The core's fixed texts, in `FixedTextKey` order. */
-export const FIXED_TEXT_KEYS: readonly FixedTextKey[] = [
+const CORE_TEXT_KEYS: readonly FixedTextKey[] = [
   'greeting',
   'help',
   'accepted',
   'connecting',
   'no_operator',
+  'operator_joined',
+  'handoff_expired',
   'finished',
   'fallback',
   'rate_limited',
+];
+
+/**
+ * The channels' own texts (each channel names the keys it reads): the customers' Telegram bot,
+ * the operators' bot, the web widget. Listed here because this is the file's schema: all are required.
+ */
+const CHANNEL_TEXT_KEYS = [
   'telegram_unsupported',
   'telegram_person_button',
   'telegram_command_start',
@@ -31,7 +37,41 @@ export const FIXED_TEXT_KEYS: readonly FixedTextKey[] = [
   'widget_title',
   'widget_placeholder',
   'widget_send',
-];
+  'operators_registered',
+  'operators_pending',
+  'operators_disabled',
+  'operators_on_duty',
+  'operators_off_duty',
+  'operators_invite',
+  'operators_invite_button',
+  'operators_taken_by_you',
+  'operators_taken_by',
+  'operators_invite_closed',
+  'operators_busy',
+  'operators_not_on_duty',
+  'operators_transcript',
+  'operators_customer',
+  'operators_bot',
+  'operators_operator',
+  'operators_no_chat',
+  'operators_finished',
+  'operators_returned',
+  'operators_taken_by_you_short',
+  'operators_already_taken',
+  'operators_text_only',
+  'operators_reason_customer_request',
+  'operators_reason_out_of_depth',
+  'operators_reason_model_decision',
+  'operators_command_start',
+  'operators_command_stop',
+  'operators_command_finish',
+] as const;
+
+/** Every key of the core and the channels. */
+export const FIXED_TEXT_KEYS: readonly string[] = [...CORE_TEXT_KEYS, ...CHANNEL_TEXT_KEYS];
+
+/** Every key of `messages.yml`. */
+export type MessageKey = FixedTextKey | (typeof CHANNEL_TEXT_KEYS)[number] | KnowledgeTextKey;
 const KNOWLEDGE_KEYS: readonly KnowledgeTextKey[] = ['offline_offers', 'offline_more', 'in_stock', 'on_order', 'price_on_request'];
 
 /** The web widget stops polling on exactly this text (CONTRACT.md), so it may not be reworded. */
@@ -44,7 +84,7 @@ export type Messages = Readonly<Record<MessageKey, string>>;
 export function parseMessages(text: string, file: string): Messages {
   const yaml = parseYamlFile(text, file);
   const values = yamlMapping(yaml, file, 'greeting: "Здравствуйте!"');
-  const messages: Partial<Record<MessageKey, string>> = {};
+  const messages: Partial<Record<string, string>> = {};
   for (const key of [...FIXED_TEXT_KEYS, ...KNOWLEDGE_KEYS]) {
     const value = values[key];
     if (value === undefined || value === null) {

@@ -5,7 +5,8 @@ import { AppError, LlmRequestError, LlmUnreachableError } from '../../../src/cor
 import type { ChatTurn, Logger } from '../../../src/core/ports.js';
 import { createYandexGptModel, isYandexGptConfigured, type YandexGptOptions } from '../../../src/llm/yandex-gpt-model.js';
 import type { YandexGptAlternativeStatus } from '../../../src/llm/yandex-gpt-wire.js';
-import { startFakeYandexGpt, type FakeErrorStatus, type FakeYandexGpt } from '../../fakes/fake-yandex-gpt.js';
+import { startFakeYandexGpt, structuredText, type FakeErrorStatus, type FakeYandexGpt } from '../../fakes/fake-yandex-gpt.js';
+import { STRUCTURED_REPLY_SCHEMA } from '../../../src/llm/structured-reply.js';
 
 const API_KEY = 'test-api-key-AQVN0000secret';
 const FOLDER = 'b1gtestfolder';
@@ -34,7 +35,7 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('YandexGPT client: the request it sends', () => {
-  it('posts the turns to the completion method with modelUri, stream off, temperature and maxTokens as a string', async () => {
+  it('posts the turns to the completion method with modelUri, stream off, temperature, maxTokens as a string and the reply schema', async () => {
     await model().complete(turns);
 
     const [request] = await fake.waitForRequests(1);
@@ -43,7 +44,46 @@ describe('YandexGPT client: the request it sends', () => {
       modelUri: `gpt://${FOLDER}/yandexgpt-lite/latest`,
       completionOptions: { stream: false, temperature: 0.6, maxTokens: '2000' },
       messages: turns,
+      jsonSchema: { schema: STRUCTURED_REPLY_SCHEMA },
     });
+  });
+
+  it('sends no schema when structured replies are off', async () => {
+    await model({ structuredReplies: false }).complete(turns);
+
+    const [request] = await fake.waitForRequests(1);
+    expect(request?.body).not.toHaveProperty('jsonSchema');
+  });
+
+  it('reads a structured reply: the answer as the text, and the model\'s decision that a person should take over', async () => {
+    fake.script({ text: structuredText('Счёт подготовит менеджер.', true, 'заказ') });
+
+    const completion = await model().complete(turns);
+
+    expect(completion).toMatchObject({ text: 'Счёт подготовит менеджер.', status: 'final', handoff: { reason: 'заказ' } });
+  });
+
+  it('reads a structured reply without a handoff as a plain answer', async () => {
+    fake.script({ text: structuredText('Пленка Oracal 641 есть в наличии.') });
+
+    const completion = await model().complete(turns);
+
+    expect(completion.text).toBe('Пленка Oracal 641 есть в наличии.');
+    expect(completion).not.toHaveProperty('handoff');
+  });
+
+  it('recovers the answer of a structured reply cut at the token limit rather than showing JSON', async () => {
+    fake.script({ text: '{"answer": "Пленка Oracal 641 стоит 11 160 ₽ за рул', status: 'ALTERNATIVE_STATUS_TRUNCATED_FINAL' });
+
+    const completion = await model().complete(turns);
+
+    expect(completion).toMatchObject({ text: 'Пленка Oracal 641 стоит 11 160 ₽ за рул', status: 'truncated' });
+  });
+
+  it('takes a plain-text answer as it is (an older model ignores the schema)', async () => {
+    fake.script({ text: 'Просто текст.' });
+
+    expect((await model().complete(turns)).text).toBe('Просто текст.');
   });
 
   it('uses the configured model, temperature and token limit', async () => {

@@ -3,6 +3,7 @@ import { answerConversation, type AnswerOptions } from '../../../src/core/answer
 import { ConversationBusyError, LlmRequestError, LlmUnreachableError } from '../../../src/core/errors.js';
 import type { StoredMessage } from '../../../src/core/types.js';
 import { FAKE_USAGE } from '../../fakes/fake-language-model.js';
+import { operatorOnDuty } from '../../fakes/in-memory-handoff-store.js';
 import { createInMemoryCore, jobContext, replyJobOf, webMessage, type InMemoryCore } from '../../fakes/in-memory-core.js';
 
 const options: AnswerOptions = { leaseMs: 60_000, busyRetryMs: 300, giveUpAfterMs: 120_000 };
@@ -270,30 +271,49 @@ describe('answerConversation: replies that must not be shown', () => {
     expect(replyTo(core, question!)).toMatchObject({ kind: 'offline', text: 'See our returns page.' });
   });
 
-  it('does not deliver an out-of-depth reply; with nobody on duty the customer gets the no-operator notice', async () => {
+  it('delivers an out-of-depth reply and then, with nobody on duty, the no-operator notice; the request stays open', async () => {
     const core = createInMemoryCore({ knowledge: { isOutOfDepth: (reply) => reply.includes('cannot help') } });
+    core.desk.enabled = true;
     const [question] = await accepted(core, 'my order is broken');
-    core.model.answers('Sorry, I cannot help with that.');
+    core.model.answers('Sorry, I cannot help with orders; a manager can.');
 
     await answerConversation(core.deps, replyJobOf(question!), jobContext(), options);
 
-    expect(core.web.texts()).toEqual(['[no_operator]']);
-    expect(core.desk.handoffs).toEqual([{ conversationId: question!.conversationId, reason: 'out_of_depth' }]);
-    expect(replyTo(core, question!)).toMatchObject({ kind: 'notice', text: '[no_operator]' });
-    expect(core.store.records(question!.conversationId)[0]).toMatchObject({ handoff: 'out_of_depth:unavailable' });
+    expect(core.web.texts()).toEqual(['Sorry, I cannot help with orders; a manager can.', '[no_operator]']);
+    expect(replyTo(core, question!)).toMatchObject({ kind: 'answer', author: 'GPT' });
+    expect(core.store.records(question!.conversationId).at(-1)).toMatchObject({ kind: 'notice', author: 'OPERATOR', text: '[no_operator]' });
+    expect(core.handoffs.handoffs).toEqual([expect.objectContaining({ conversationId: question!.conversationId, reason: 'out_of_depth', state: 'requested' })]);
+    expect(await core.store.getConversation(question!.conversationId)).toMatchObject({ state: 'bot' });
   });
 
-  it('hands an out-of-depth conversation to the operator on duty and stops answering it', async () => {
-    const core = createInMemoryCore({ knowledge: { isOutOfDepth: (reply) => reply.includes('cannot help') } });
-    core.desk.outcome = 'queued';
-    const [first, second] = await accepted(core, 'my order is broken', 'hello?');
-    core.model.answers('Sorry, I cannot help with that.');
+  it('delivers the answer of a model that decides a person should take over, then invites the operator on duty', async () => {
+    const core = createInMemoryCore();
+    core.desk.enabled = true;
+    core.handoffs.operators = [operatorOnDuty()];
+    const [first, second] = await accepted(core, 'I want to order 40 rolls', 'hello?');
+    core.model.answersWith({ text: 'A manager will prepare the invoice.', status: 'final', usage: FAKE_USAGE, handoff: { reason: 'order' } });
 
     await answerConversation(core.deps, replyJobOf(first!), jobContext(), options);
 
-    expect(core.web.texts()).toEqual(['[connecting]']);
+    expect(core.web.texts()).toEqual(['A manager will prepare the invoice.', '[connecting]']);
     expect(await core.store.getConversation(first!.conversationId)).toMatchObject({ state: 'waiting_operator' });
     expect(statusOf(core, second!)).toBe('operator');
+    expect(core.desk.invites).toEqual([expect.objectContaining({ conversationId: first!.conversationId, operators: ['1'] })]);
+    expect(core.model.calls).toHaveLength(1);
+  });
+
+  it('hands off when it reaches a message that asks for a person, after answering the earlier ones', async () => {
+    const core = createInMemoryCore({ knowledge: { wantsPerson: (text) => text.includes('person') } });
+    core.desk.enabled = true;
+    const [first, second] = await accepted(core, 'prices?', 'a person please');
+    core.model.answers('Prices are on the site.');
+
+    await answerConversation(core.deps, replyJobOf(second!), jobContext(), options);
+
+    expect(core.web.texts()).toEqual(['Prices are on the site.', '[no_operator]']);
+    expect(replyTo(core, first!)).toMatchObject({ kind: 'answer' });
+    expect(replyTo(core, second!)).toMatchObject({ kind: 'notice', author: 'OPERATOR' });
+    expect(statusOf(core, second!)).toBe('answered');
     expect(core.model.calls).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { GrammyError, HttpError } from 'grammy';
 import { stdSerializers } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { classifySendFailure, loggableError, TelegramSendError } from '../../../channels/telegram/errors.js';
+import { classifySendFailure, loggableError, TelegramSendError } from '../../../src/telegram/errors.js';
 
 const TOKEN = '7000000001:SECRET-bot-token';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, markdownToTelegram } from '../../../channels/telegram/markdown.js';
+import { escapeHtml, markdownToTelegram } from '../../../src/telegram/markdown.js';
 import { parseTelegramHtml } from '../../fakes/telegram-html.js';
 
 /** What Telegram would show; fails the test when Telegram would refuse the HTML. */

@@ -1,7 +1,7 @@
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryLocks } from '../../../channels/telegram/locks.js';
-import { startPolling } from '../../../channels/telegram/polling.js';
+import { createMemoryLocks } from '../../../src/telegram/locks.js';
+import { startPolling } from '../../../src/telegram/polling.js';
 import type { Logger } from '../../../src/core/ports.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };

@@ -1,10 +1,11 @@
 import { GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
-import { createMemoryLocks } from '../../../channels/telegram/locks.js';
-import { createTelegramSender, type TelegramSendJob } from '../../../channels/telegram/sender.js';
+import { createMemoryLocks } from '../../../src/telegram/locks.js';
+import { createTelegramSender, type TelegramSendJob } from '../../../src/telegram/sender.js';
 import type { JobContext, Logger } from '../../../src/core/ports.js';
 import { classifyFailure } from '../../../src/queue/failure.js';
 import { InMemoryConversationStore } from '../../fakes/in-memory-conversation-store.js';
+import { customerDeliverySource } from '../../../channels/telegram/outbox.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const context: JobContext = { jobId: 'tg-send-1', attempt: 1, isFinalAttempt: false, signal: new AbortController().signal };
@@ -22,7 +23,10 @@ function fakeApi(failWith: (text: string, options: { parse_mode?: string }) => E
       const failure = failWith(text, options);
       if (failure) throw failure;
       sent.push({ chatId: String(chatId), text, parseMode: options.parse_mode });
-      return {} as never;
+      return { message_id: sent.length } as never;
+    },
+    async editMessageText(): Promise<never> {
+      throw new Error('no edits in these tests');
     },
   };
 }
@@ -39,10 +43,10 @@ async function storeWithReplies(chatId: string, ...texts: string[]) {
 }
 
 function senderWith(api: ReturnType<typeof fakeApi>, store: InMemoryConversationStore, locks = createMemoryLocks()) {
-  return createTelegramSender({ api, store, locks, texts: (key) => `text:${key}`, logger: silent });
+  return createTelegramSender({ api, source: customerDeliverySource(store), locks, name: 'customers', logger: silent });
 }
 
-const job = (chatId: string, messageId: string): TelegramSendJob => ({ kind: 'reply', chatId, messageId });
+const job = (chatId: string, messageId: string): TelegramSendJob => ({ kind: 'flush', chatId, id: messageId });
 
 describe('the Telegram sender', () => {
   it('sends every undelivered reply of the chat in order and marks each delivered', async () => {
@@ -102,23 +106,24 @@ describe('the Telegram sender', () => {
   it('postpones a job whose chat another job is sending to, without using an attempt', async () => {
     const { store, ids } = await storeWithReplies('42', 'ответ');
     const locks = createMemoryLocks();
-    await locks.acquire('chat-42', 'another job', 60_000);
+    await locks.acquire('customers-chat-42', 'another job', 60_000);
 
     const failure = await senderWith(fakeApi(), store, locks)(job('42', ids[0]!), context).catch((e: unknown) => e);
 
     expect(classifyFailure(failure)).toMatchObject({ kind: 'postpone' });
   });
 
-  it('sends a fixed text with the keyboard that asks for a person', async () => {
+  it('sends a fixed text that travels in the job, with its keyboard', async () => {
     const store = new InMemoryConversationStore();
     const sent: unknown[] = [];
-    const api = { sendMessage: async (...args: unknown[]) => void sent.push(args) as never };
+    const api = { sendMessage: async (...args: unknown[]) => void sent.push(args) as never, editMessageText: async () => true as never };
+    const keyboard = { keyboard: [[{ text: 'Позвать оператора' }]], resize_keyboard: true, is_persistent: true };
 
-    await createTelegramSender({ api, store, locks: createMemoryLocks(), texts: (key) => `text:${key}`, logger: silent })(
-      { kind: 'notice', chatId: '42', key: 'greeting' },
+    await createTelegramSender({ api, source: customerDeliverySource(store), locks: createMemoryLocks(), name: 'customers', logger: silent })(
+      { kind: 'text', chatId: '42', text: 'Здравствуйте!', markup: keyboard },
       context,
     );
 
-    expect(sent).toEqual([['42', 'text:greeting', { parse_mode: 'HTML', reply_markup: { keyboard: [[{ text: 'text:person_button' }]], resize_keyboard: true, is_persistent: true } }]]);
+    expect(sent).toEqual([['42', 'Здравствуйте!', { parse_mode: 'HTML', reply_markup: keyboard }]]);
   });
 });

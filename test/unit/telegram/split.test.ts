@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitMessage, TELEGRAM_MESSAGE_LIMIT } from '../../../channels/telegram/split.js';
+import { splitMessage, TELEGRAM_MESSAGE_LIMIT } from '../../../src/telegram/split.js';
 
 const paragraph = (n: number, length: number) => `Абзац ${n}. ${'текст '.repeat(length)}`.slice(0, length).trimEnd();
 

@@ -1,5 +1,5 @@
 /**
- * `POST /telegram/customer/webhook`: Telegram pushes updates here in webhook mode. The secret
+ * A bot's webhook route: Telegram pushes updates here in webhook mode. The secret
  * header is checked before the body is read; a request without it gets 401 and changes nothing.
  * The answer comes as soon as the update is stored and enqueued; a failure answers 5xx so that
  * Telegram sends the update again (storage deduplicates it).
@@ -7,9 +7,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Update } from 'grammy/types';
-import type { Logger } from '../../src/core/ports.js';
+import type { Logger } from '../core/ports.js';
 
-export const CUSTOMER_WEBHOOK_PATH = '/telegram/customer/webhook';
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
 export interface WebhookDeps {
@@ -21,33 +20,20 @@ export interface WebhookDeps {
 }
 
 export interface WebhookOptions {
+  /** The route, e.g. `/telegram/customer/webhook`. */
+  path: string;
   /** TELEGRAM_WEBHOOK_SECRET: what Telegram echoes in X-Telegram-Bot-Api-Secret-Token. */
   secret: string;
   /** Largest accepted update, bytes. @defaultValue 1048576 */
   maxBodyBytes?: number;
 }
 
-/**
- * @openapi
- * /telegram/customer/webhook:
- *   post:
- *     summary: Telegram updates for the customers' bot (webhook mode only)
- *     description: Called by Telegram. Answers 404 when the bot runs in long-polling mode.
- *     parameters:
- *       - { name: X-Telegram-Bot-Api-Secret-Token, in: header, required: true, schema: { type: string } }
- *     requestBody: { required: true, content: { application/json: { schema: { type: object, required: [update_id] } } } }
- *     responses:
- *       200: { description: Accepted }
- *       400: { description: Not a Telegram update, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
- *       401: { description: Missing or wrong secret header, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
- *       503: { description: The bot is still starting; Telegram retries, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
- */
 export function createWebhookRouter(deps: WebhookDeps, options: WebhookOptions): Router {
   const router = express.Router();
   const expected = digest(options.secret);
   const json = express.json({ limit: options.maxBodyBytes ?? 1_048_576, type: () => true });
 
-  router.post(CUSTOMER_WEBHOOK_PATH, (req, res, next) => {
+  router.post(options.path, (req, res, next) => {
     const given = req.headers[SECRET_HEADER];
     // Compared as digests: equal lengths for timingSafeEqual, and no early exit on the first wrong byte.
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
@@ -58,7 +44,7 @@ export function createWebhookRouter(deps: WebhookDeps, options: WebhookOptions):
     json(req, res, next);
   });
 
-  router.post(CUSTOMER_WEBHOOK_PATH, async (req, res) => {
+  router.post(options.path, async (req, res) => {
     const update = req.body as Partial<Update> | undefined;
     if (typeof update !== 'object' || update === null || !Number.isInteger(update.update_id)) {
       res.status(400).json({ error: 'body must be a Telegram Update object with an integer update_id' });

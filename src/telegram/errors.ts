@@ -4,7 +4,7 @@
  * be final, the second always passes with time.
  */
 import { GrammyError, HttpError } from 'grammy';
-import { AppError } from '../../src/core/errors.js';
+import { AppError } from '../core/errors.js';
 
 /**
  * How a send continues after a failure:
@@ -47,8 +47,8 @@ export class TelegramSendError extends AppError {
 
 /** The bot token was refused (401) or names no bot (404): a person must fix the configuration. */
 export class TelegramConfigError extends AppError {
-  constructor(cause: GrammyError) {
-    super('telegram.unauthorized', `Telegram getMe: ${cause.error_code} ${cause.description}; check TELEGRAM_BOT_TOKEN`, { cause });
+  constructor(cause: GrammyError, setting = 'the bot token') {
+    super('telegram.unauthorized', `Telegram getMe: ${cause.error_code} ${cause.description}; check ${setting}`, { cause });
   }
 }
 

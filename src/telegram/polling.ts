@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { GrammyError, type Api } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { Logger } from '../../src/core/ports.js';
+import type { Logger } from '../core/ports.js';
 import { loggableError } from './errors.js';
 import type { Locks } from './locks.js';
 
@@ -31,14 +31,14 @@ export interface PollerOptions {
   standbyMs?: number;
   /** getUpdates long-poll timeout, seconds. @defaultValue 30 */
   timeoutSeconds?: number;
+  /** The update types the bot acts on. @defaultValue ['message'] */
+  allowedUpdates?: Array<'message' | 'callback_query' | 'my_chat_member'>;
 }
 
 export interface Poller {
   /** Stops polling, confirms what was handled, lets go of the lease. */
   stop(): Promise<void>;
 }
-
-const ALLOWED_UPDATES = ['message'] as const;
 
 /** grammY's Node typings name the `abort-controller` polyfill's signal; the runtime takes the native one. */
 function grammySignal(signal: AbortSignal): Parameters<Api['getUpdates']>[1] {
@@ -113,7 +113,7 @@ export function startPolling(deps: PollerDeps, options: PollerOptions): Poller {
     while (!stopped && !signal.aborted) {
       let updates: Update[];
       try {
-        updates = await deps.api.getUpdates({ offset, timeout: options.timeoutSeconds ?? 30, allowed_updates: [...ALLOWED_UPDATES] }, grammySignal(signal));
+        updates = await deps.api.getUpdates({ offset, timeout: options.timeoutSeconds ?? 30, allowed_updates: options.allowedUpdates ?? ['message'] }, grammySignal(signal));
         pause = 1000;
       } catch (error) {
         if (signal.aborted) return;
