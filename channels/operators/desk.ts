@@ -30,10 +30,12 @@ export function createOperatorOutbox(deliveries: DeliveryStore, transport: Pick<
 
 export function createTelegramOperatorDesk(deps: { outbox: OperatorOutbox; deliveries: DeliveryStore; texts: OperatorTexts }): OperatorDesk {
   const { outbox, deliveries, texts } = deps;
-  /** Edits every invite of the handoff; `textFor` picks each operator's new text. */
-  const editInvites = async (handoffId: string, textFor: (invite: Delivery) => string) => {
+  /** Edits every invite of the handoff once per `event`; `textFor` picks each operator's new text. */
+  const editInvites = async (handoffId: string, event: string, textFor: (invite: Delivery) => string) => {
     const invites = await deliveries.invitesOf(handoffId);
-    await outbox.send(invites.map((invite) => ({ chatId: invite.chatId, text: textFor(invite), editOf: invite.id, handoffId, dedupKey: `edit-${invite.id}` })));
+    await outbox.send(
+      invites.map((invite) => ({ chatId: invite.chatId, text: textFor(invite), editOf: invite.id, handoffId, dedupKey: `edit-${invite.id}-${event}` })),
+    );
   };
   return {
     enabled: true,
@@ -46,7 +48,7 @@ export function createTelegramOperatorDesk(deps: { outbox: OperatorOutbox; deliv
     },
     async accepted(handoff, operator, conversation, transcript) {
       const customer = customerLabel(conversation);
-      await editInvites(handoff.id, (invite) =>
+      await editInvites(handoff.id, `accepted-${handoff.round}`, (invite) =>
         invite.chatId === operator.chatId ? texts('taken_by_you', { customer }) : texts('taken_by', { customer, operator: operatorLabel(operator) }),
       );
       const round = `${handoff.id}-${handoff.round}`;
@@ -54,7 +56,7 @@ export function createTelegramOperatorDesk(deps: { outbox: OperatorOutbox; deliv
     },
     async closed(handoff, conversation, outcome, operator) {
       const customer = customerLabel(conversation);
-      await editInvites(handoff.id, () => texts('invite_closed', { customer }));
+      await editInvites(handoff.id, `${outcome}-${handoff.round}`, () => texts('invite_closed', { customer }));
       if (operator && outcome !== 'expired') {
         const key = outcome === 'finished' ? 'finished' : 'returned';
         await outbox.send([{ chatId: operator.chatId, text: texts(key, { customer }), dedupKey: `${key}-${handoff.id}-${handoff.round}` }]);

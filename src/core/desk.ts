@@ -42,6 +42,7 @@ export async function stopOperator(deps: DeskDeps, telegramUserId: string, why: 
   deps.logger.info({ operatorId: operator.id, why }, 'operator off duty');
   const change = await deps.handoffs.release(operator.id, deps.knowledge.text('connecting'));
   if (change) {
+    deps.logger.info({ conversationId: change.handoff.conversationId, handoffId: change.handoff.id, operatorId: operator.id }, 'handoff back in the queue: its operator left');
     deps.metrics.handoff(change.handoff.reason, 'released');
     await afterChange(deps, change, 'released', operator);
     const others = await deps.handoffs.onDutyOperators();

@@ -45,10 +45,11 @@ export async function operatorOnDuty(desk: Desk, userId: number, name: string): 
   await waitForText(desk.operators, userId, texts('operators_on_duty'));
 }
 
-/** The invite the operator got, with its button. */
-export async function inviteTo(desk: Desk, userId: number): Promise<SentMessage> {
-  await desk.operators.waitFor(() => desk.operators.sentTo(userId).some(isInvite), 10_000, `an invite to ${userId}`);
-  return desk.operators.sentTo(userId).filter(isInvite).at(-1) as SentMessage;
+/** The latest invite the operator got (that names `customer`, when given), with its button. */
+export async function inviteTo(desk: Desk, userId: number, customer?: string): Promise<SentMessage> {
+  const matching = () => desk.operators.sentTo(userId).filter((m) => isInvite(m) && (customer === undefined || m.text.includes(customer)));
+  await desk.operators.waitFor(() => matching().length > 0, 10_000, `an invite to ${userId}${customer ? ` about ${customer}` : ''}`);
+  return matching().at(-1) as SentMessage;
 }
 
 export function isInvite(message: SentMessage): boolean {
