@@ -31,7 +31,7 @@ export interface OperatorsChannelOptions extends TelegramBotOptions {
   /** Longer operator texts are cut to this (MAX_MESSAGE_CHARS). */
   maxMessageChars: number;
   pollTimeoutSeconds?: number;
-  /** How often unsent texts to operators are looked for, ms (also how soon a CLI change reaches them). @defaultValue 5000 */
+  /** How often unsent texts to operators are looked for, ms (also how soon a CLI change reaches them). @defaultValue 2000 */
   sweepEveryMs?: number;
 }
 
@@ -54,8 +54,9 @@ export function createOperatorsChannel(deps: OperatorsChannelDeps, options: Oper
       tokenSetting: 'TELEGRAM_OPERATOR_BOT_TOKEN',
       webhook: options.webhook ? { ...options.webhook, path: OPERATOR_WEBHOOK_PATH } : undefined,
       allowedUpdates: ['message', 'callback_query', 'my_chat_member'],
-      sweepEveryMs: options.sweepEveryMs ?? 5000,
-      sweepOlderThanMs: 5000,
+      // Texts written by another process (the CLI) have no flush job: look for them often.
+      sweepEveryMs: options.sweepEveryMs ?? 2000,
+      sweepOlderThanMs: 2000,
     },
   );
   const outbox = createOperatorOutbox(deliveries, transport);

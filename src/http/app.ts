@@ -89,10 +89,14 @@ export interface RunningServer {
   server: Server;
   /** http://host:port as bound (port 0 resolved). */
   url: string;
-  close(): Promise<void>;
+  close(drainMs?: number): Promise<void>;
 }
 
-/** Listens; `close` stops accepting, ends idle keep-alive sockets and waits for requests in flight. */
+/**
+ * Listens; `close` stops accepting, ends keep-alive sockets as soon as they are idle (a request
+ * still in flight when close began leaves its socket open until then, not for keepAliveTimeout)
+ * and waits for requests in flight, at most `drainMs` (then it cuts them).
+ */
 export async function listen(app: Express, port: number, host: string): Promise<RunningServer> {
   const server = createServer(app);
   server.listen(port, host);
@@ -104,9 +108,18 @@ export async function listen(app: Express, port: number, host: string): Promise<
   return {
     server,
     url: `http://${shownHost}:${bound}`,
-    close: () =>
+    close: (drainMs = 10_000) =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        const started = Date.now();
+        const sweep = setInterval(() => {
+          if (Date.now() - started > drainMs) server.closeAllConnections();
+          else server.closeIdleConnections();
+        }, 50);
+        server.close((error) => {
+          clearInterval(sweep);
+          if (error) reject(error);
+          else resolve();
+        });
         server.closeIdleConnections();
       }),
   };

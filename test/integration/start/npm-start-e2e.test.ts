@@ -4,16 +4,13 @@
  * loopback YandexGPT fake as the model, driven over HTTP. The child is killed with SIGKILL while a
  * reply is pending and started again on the same DATA_DIR: nothing is lost, nothing is doubled.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { freePort } from '../../../src/free-port.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../../src/config.js';
 import type { YandexGptCompletionRequest } from '../../../src/llm/yandex-gpt-wire.js';
 import {
   echoResponder,
@@ -23,10 +20,8 @@ import {
   type RecordedYandexGptRequest,
 } from '../../fakes/fake-yandex-gpt.js';
 import { waitFor } from '../../support/wait-for.js';
+import { childEnv, killGroup, ready, startCommand, type RunningCommand } from '../../support/commands.js';
 
-const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
-/** A cold start initialises a PostgreSQL cluster and compiles the app with tsx: seconds, not minutes. */
-const BOOT_TIMEOUT_MS = 90_000;
 const REPLY_TIMEOUT_MS = 20_000;
 const E2E_TIMEOUT_MS = 180_000;
 
@@ -36,73 +31,14 @@ interface Reply {
   user: string;
 }
 
-/** A command running in its own process group (npm → sh → tsx → node → postgres), with its output kept for failure messages. */
-interface RunningCommand {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 const commands: RunningCommand[] = [];
 const dirs: string[] = [];
-
-function run(args: string[], env: NodeJS.ProcessEnv): RunningCommand {
-  const child = spawn('npm', args, { cwd: projectRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const command = { child, output: () => output, exited };
-  commands.push(command);
-  return command;
-}
-
-/** SIGKILL to the whole group: npm, tsx's node child and the embedded PostgreSQL die together, as in a crash. */
-async function killGroup(command: RunningCommand): Promise<void> {
-  if (command.child.exitCode === null && command.child.signalCode === null && command.child.pid) {
-    try {
-      process.kill(-command.child.pid, 'SIGKILL');
-    } catch {
-      // The group is already gone.
-    }
-  }
-  await command.exited;
-  // The group leader's exit event can come before its descendants are reaped; wait for the group to be empty.
-  await waitFor(() => !groupAlive(command.child.pid), 10_000, { intervalMs: 50, what: 'process group gone' });
-}
-
-function groupAlive(pgid: number | undefined): boolean {
-  if (!pgid) return false;
-  try {
-    return process.kill(-pgid, 0);
-  } catch {
-    return false;
-  }
-}
+const run = (args: string[], env: NodeJS.ProcessEnv) => startCommand(commands, args, env);
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'supportbot-npm-start-'));
   dirs.push(dir);
   return dir;
-}
-
-/** The parent's environment without any of the app's settings (so no DATABASE_URL/REDIS_URL), plus `settings`. */
-function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(configSchema.shape)) delete env[key];
-  return { ...env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...settings };
-}
-
-/** Resolves once /readyz answers 200; fails at once, with the output, if the command exits first. */
-async function ready(command: RunningCommand, url: string): Promise<void> {
-  const exitedEarly = command.exited.then(({ code, signal }) => {
-    throw new Error(`npm start exited (${code ?? signal}) before it was ready:\n${command.output()}`);
-  });
-  const up = waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, BOOT_TIMEOUT_MS, { intervalMs: 100, what: `${url}/readyz` });
-  await Promise.race([up, exitedEarly]);
-  exitedEarly.catch(() => undefined);
 }
 
 function questionOf(body: YandexGptCompletionRequest | undefined): string {
