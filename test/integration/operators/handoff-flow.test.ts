@@ -87,6 +87,11 @@ describe('a handoff to an operator and back', () => {
     const history = JSON.stringify(request?.body?.messages ?? []);
     expect(history).not.toContain('Заказ 123 отгружен');
     expect(history).not.toContain('где мой заказ 123?');
+    const metrics = await (await fetch(`${desk.app.url}/metrics`)).text();
+    expect(metrics).toMatch(/handoffs_total\{reason="customer_request",outcome="accepted"\} [1-9]/);
+    expect(metrics).toMatch(/handoffs_total\{reason="customer_request",outcome="finished"\} [1-9]/);
+    expect(metrics).toMatch(/handoff_accept_seconds_count [1-9]/);
+    expect(metrics).toMatch(/conversations_waiting_operator 0/);
   });
 
   it('takes a Telegram customer, showing their name, and relays through the customers\' bot', async () => {
