@@ -131,15 +131,21 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
     },
 
     async recordReply(reply: NewReply) {
+      // `conv` locks the conversation row first (the order accept and transition take), so the
+      // reply's id is drawn under the same lock as every message of the conversation: ids within
+      // a conversation become visible in id order, which messagesSince's cursor relies on.
       const rows = await all(
-        `with answered as (
+        `with conv as (
+           select c.id from conversation c join message m on m.conversation_id = c.id where m.id = ? for update of c
+         ), answered as (
            update message set status = ?, handoff = coalesce(?, handoff)
-           where id = ? and status = 'pending' returning conversation_id
+           where id = ? and status = 'pending' and conversation_id in (select id from conv) returning conversation_id
          )
          insert into message (conversation_id, author, kind, text, reply_to_id, input_tokens, output_tokens, total_tokens, model_version)
          select conversation_id, ?, ?, ?, ?, ?, ?, ?, ? from answered
          returning ${MESSAGE_COLUMNS}`,
         [
+          reply.inboundId,
           reply.status,
           reply.handoff ?? null,
           reply.inboundId,
@@ -157,11 +163,24 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
     },
 
     async addOutbound(conversationId, text, author, kind) {
+      // Under the conversation's row lock, like every message insert (see recordReply).
       const rows = await all(
-        `insert into message (conversation_id, author, kind, text) values (?, ?, ?, ?) returning ${MESSAGE_COLUMNS}`,
+        `with conv as (select id from conversation where id = ? for update)
+         insert into message (conversation_id, author, kind, text) select id, ?, ?, ? from conv returning ${MESSAGE_COLUMNS}`,
         [conversationId, author, kind, text],
       );
-      return toMessage(rows[0] as Row);
+      if (!rows[0]) throw new Error(`add outbound: no conversation ${conversationId}`);
+      return toMessage(rows[0]);
+    },
+
+    async messagesSince(address, afterId, limit) {
+      const rows = await all(
+        `select ${MESSAGE_COLUMNS.split(', ').map((column) => `m.${column}`).join(', ')}
+         from conversation c join message m on m.conversation_id = c.id
+         where c.channel = ? and c.chat_id = ? and m.id > ? order by m.id limit ?`,
+        [address.channel, address.chatId, afterId ?? '0', limit],
+      );
+      return rows.map(toMessage);
     },
 
     async transition(conversationId, from, to) {
