@@ -215,7 +215,8 @@ describe('chat widget in Chromium, embedded on another origin', () => {
     const { page, context } = await visit();
     const style = (selector: string) =>
       page.locator(selector).first().evaluate((node) => {
-        const s = getComputedStyle(node);
+        // Runs in the page; the test's TypeScript has no DOM lib.
+        const s = (globalThis as unknown as { getComputedStyle(n: unknown): Record<string, string> }).getComputedStyle(node);
         return { color: s.color, font: s.fontFamily, display: s.display, background: s.backgroundColor, spacing: s.letterSpacing };
       });
 
