@@ -8,6 +8,7 @@ import { startFakeYandexGpt, type FakeYandexGpt } from '../../fakes/fake-yandex-
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database.js';
 import { openSse, type SseClient } from '../../support/sse-client.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { waitFor } from '../../support/wait-for.js';
 
 describe('widget stream across processes', () => {
   let gpt: FakeYandexGpt;
@@ -56,5 +57,14 @@ describe('widget stream across processes', () => {
     const typingAt = live.events.findIndex((e) => e.event === 'typing');
     expect(typingAt).toBeGreaterThanOrEqual(0);
     expect(typingAt).toBeLessThan(live.events.findIndex((e) => e.data.includes('"GPT"')));
+  });
+
+  it('stopping the api process ends its open streams instead of waiting for them', async () => {
+    const open = await openSse(`${api.url}/api/v1/stream`, `visitor-${randomUUID()}`);
+
+    await api.stop();
+
+    await waitFor(() => open.ended(), 5000, { what: 'the stream ended by the server' });
+    expect(open.status).toBe(200);
   });
 });
