@@ -131,9 +131,9 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
     },
 
     async recordReply(reply: NewReply) {
-      // `conv` locks the conversation row first (the order accept and transition take), so the
-      // reply's id is drawn under the same lock as every message of the conversation: ids within
-      // a conversation become visible in id order, which messagesSince's cursor relies on.
+      // Every message insert takes the conversation's row lock (Migration20261203001000), so ids
+      // of a conversation become visible in id order. `conv` takes it first, before the customer's
+      // message row: the order accept and transition lock in, so the two cannot deadlock.
       const rows = await all(
         `with conv as (
            select c.id from conversation c join message m on m.conversation_id = c.id where m.id = ? for update of c
@@ -163,14 +163,11 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
     },
 
     async addOutbound(conversationId, text, author, kind) {
-      // Under the conversation's row lock, like every message insert (see recordReply).
       const rows = await all(
-        `with conv as (select id from conversation where id = ? for update)
-         insert into message (conversation_id, author, kind, text) select id, ?, ?, ? from conv returning ${MESSAGE_COLUMNS}`,
+        `insert into message (conversation_id, author, kind, text) values (?, ?, ?, ?) returning ${MESSAGE_COLUMNS}`,
         [conversationId, author, kind, text],
       );
-      if (!rows[0]) throw new Error(`add outbound: no conversation ${conversationId}`);
-      return toMessage(rows[0]);
+      return toMessage(rows[0] as Row);
     },
 
     async messagesSince(address, afterId, limit) {
