@@ -73,13 +73,21 @@ export interface StreamHub {
 
 const idOrder = (a: string | null, b: string | null) => Number(a ?? 0) - Number(b ?? 0);
 
+/** Bytes a stream may have waiting unsent before it is cut: a client that stopped reading resumes by cursor. */
+const MAX_BUFFERED_BYTES = 256 * 1024;
+
+function send(res: ServerResponse, chunk: string): void {
+  if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
+  else res.write(chunk);
+}
+
 export function createStreamHub(deps: StreamHubDeps, options: StreamHubOptions = {}): StreamHub {
   const groups = new Map<string, Group>();
   const pageSize = options.pageSize ?? 100;
   let open = 0;
 
   const heartbeat = setInterval(() => {
-    for (const group of groups.values()) for (const stream of group.streams) stream.res.write(': ping\n\n');
+    for (const group of groups.values()) for (const stream of group.streams) send(stream.res, ': ping\n\n');
   }, options.heartbeatMs ?? 25_000);
   heartbeat.unref();
 
@@ -90,7 +98,7 @@ export function createStreamHub(deps: StreamHubDeps, options: StreamHubOptions =
       chunk += `id: ${encodeCursor(m.id)}\nevent: message\ndata: ${JSON.stringify(toHistoryItem(m))}\n\n`;
       stream.cursor = m.id;
     }
-    if (chunk) stream.res.write(chunk);
+    if (chunk) send(stream.res, chunk);
   }
 
   async function pull(chatId: string, group: Group): Promise<void> {
@@ -122,7 +130,7 @@ export function createStreamHub(deps: StreamHubDeps, options: StreamHubOptions =
 
   function onEvent(chatId: string, group: Group, event: LiveEvent): void {
     if (event === 'typing') {
-      for (const stream of group.streams) stream.res.write('event: typing\ndata: {}\n\n');
+      for (const stream of group.streams) send(stream.res, 'event: typing\ndata: {}\n\n');
       return;
     }
     void pull(chatId, group);
