@@ -134,6 +134,20 @@ describe('chat widget in Chromium, embedded on another origin', () => {
     await context.close();
   });
 
+  it('says it is offline and reconnecting while the API cannot be reached, and stops once it can', async () => {
+    const { page, context, count } = await visit('/', { blockStream: true });
+    await waitFor(() => count('/api/v1/history') > 1, 15_000, { what: 'polling' });
+    const offline = page.locator('.banner', { hasText: app.deps.knowledge.text('widget_offline') });
+
+    await page.route(/\/api\/v1\/history/, (route) => route.abort('internetdisconnected'));
+    await offline.waitFor();
+    await page.unroute(/\/api\/v1\/history/);
+    await offline.waitFor({ state: 'hidden' });
+
+    expect(await page.locator('.banner').isHidden()).toBe(true);
+    await context.close();
+  });
+
   it('shows an operator’s message and «Чат окончен.» live, and counts them as unread while the panel is closed', async () => {
     const { page, context, streamOpen } = await visit('/closed');
     const token = await tokenOf(page);

@@ -2,7 +2,7 @@
  * Keeps the widget's conversation live: Server-Sent Events read with fetch, resumed from the
  * cursor after every cut (so nothing is lost or repeated), and polling of the history when the
  * stream is blocked (two attempts in a row that brought no byte: a proxy that refuses or buffers
- * event streams). Nothing here marks messages as fetched: the cursor the widget holds is the ack.
+ * event streams; the stream is tried again every 20 polls). Nothing here marks messages as fetched: the cursor the widget holds is the ack.
  */
 import { createParser } from 'eventsource-parser';
 import type { ChatApi, HistoryItem } from './api.js';
@@ -20,6 +20,8 @@ const FIRST_BYTE_MS = 10_000;
 /** The server writes a comment every 25 s; this long without a byte means a dead connection. */
 const IDLE_MS = 60_000;
 const STREAM_FAILURES_BEFORE_POLLING = 2;
+/** While polling, the stream is tried again every this many polls (the proxy may have changed, the network surely has). */
+const POLLS_BEFORE_STREAM_RETRY = 20;
 
 export class LiveConnection {
   private stopped = false;
@@ -62,10 +64,17 @@ export class LiveConnection {
   private async run(): Promise<void> {
     let failures = 0;
     let backoffMs = 1000;
+    let polls = 0;
     while (!this.stopped) {
       if (this.polling) {
         this.handlers.onState((await this.pollOnce()) ? 'polling' : 'reconnecting');
         await this.sleep(this.pollIntervalMs);
+        polls += 1;
+        if (polls % POLLS_BEFORE_STREAM_RETRY === 0) {
+          // One more try; two failures in a row bring polling back.
+          this.polling = false;
+          failures = STREAM_FAILURES_BEFORE_POLLING - 1;
+        }
         continue;
       }
       const gotBytes = await this.streamOnce();
