@@ -516,6 +516,17 @@ async function telegramSection(): Promise<Record<string, unknown> | Skipped> {
   return { skipped: `bench/telegram-latency.ts printed no JSON line (exit ${run.status.code ?? run.status.signal}): ${run.tail.trim().slice(-800)}` };
 }
 
+/** bench/stream-fanout.ts: open widget streams, memory per stream, stored → client latency. */
+async function streamSection(): Promise<Record<string, unknown> | Skipped> {
+  const script = join(root, 'bench', 'stream-fanout.ts');
+  log(`streams: running bench/stream-fanout.ts (${process.env.BENCH_STREAMS ?? 10_000} open streams)`);
+  // node itself (not the tsx binary) so that --expose-gc reaches the process that measures its heap.
+  const run = await runChild('stream-fanout', process.execPath, ['--expose-gc', '--import', 'tsx', script], { cwd: root, timeoutMs: 900_000 });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('STREAM_FANOUT '));
+  if (!line) return { skipped: `bench/stream-fanout.ts printed no result (exit ${run.status.code ?? run.status.signal}): ${run.tail.trim().slice(-800)}` };
+  return JSON.parse(line.slice('STREAM_FANOUT '.length)) as Record<string, unknown>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report
 
@@ -733,6 +744,8 @@ async function main(): Promise<number> {
   const catalog = await catalogSection().catch((error: unknown) => ({ skipped: `failed: ${error instanceof Error ? error.message : String(error)}` }));
   checkInterrupted();
   const telegram = await telegramSection().catch((error: unknown) => ({ skipped: `failed: ${error instanceof Error ? error.message : String(error)}` }));
+  checkInterrupted();
+  const streams = await streamSection().catch((error: unknown) => ({ skipped: `failed: ${error instanceof Error ? error.message : String(error)}` }));
 
   const result: Record<string, unknown> = {
     machine,
@@ -762,9 +775,11 @@ async function main(): Promise<number> {
     e2e: { ...e2e, cpu: e2eCpu },
     catalog,
     telegram,
+    streams,
     ...(floor ? { floor } : {}),
   };
   report(result, http, { ...e2e, cpu: e2eCpu }, catalog, telegram, floor);
+  console.log('skipped' in streams ? `Widget streams: skipped: ${String(streams.skipped)}` : `Widget streams: ${JSON.stringify(streams)}`);
   await cleanup();
   console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
   return 0;

@@ -6,7 +6,9 @@
 import { resolve } from 'node:path';
 import type { Router } from 'express';
 import {
+  createMemoryLiveEvents,
   createMemoryReplySignal,
+  createRedisLiveEvents,
   createRedisReplySignal,
   createWebChannel,
   createWebRateLimits,
@@ -137,6 +139,13 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
     signal = memorySignal;
   }
 
+  // Web streams hear of new replies: through Redis pub/sub from any worker, or in this process.
+  const liveEvents =
+    sharedRedis && connect
+      ? createRedisLiveEvents({ publisher: sharedRedis, connectSubscriber: () => connect('worker'), prefix: config.BULLMQ_PREFIX, logger: logger.child({ component: 'web' }) })
+      : createMemoryLiveEvents();
+  stack.push(() => liveEvents.close());
+
   const outboxes: Partial<Record<ChannelId, ChannelOutbox>> = {};
   const deps: CoreDeps = {
     store,
@@ -153,8 +162,10 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
 
   const web = createWebChannel(
     {
-      receive: (message) => receiveMessage(deps, message),
+      receive: (message, options) => receiveMessage(deps, message, options),
       claimReplies: (chatId) => store.claimUndelivered({ channel: 'web', chatId }),
+      read: (chatId, afterId, limit) => store.messagesSince({ channel: 'web', chatId }, afterId, limit),
+      events: liveEvents,
       signal,
       limits: createWebRateLimits({
         messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
@@ -253,6 +264,8 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
     server = await listen(http, config.PORT, config.HOST);
     const running = server;
     stack.push(() => running.close());
+    // Popped first: the server's close waits for open responses, and a stream never ends by itself.
+    stack.push(async () => web.closeStreams());
   }
   // Updates arrive where a webhook is served (api, all) or are polled by a worker (worker, all).
   for (const channel of channels) await channel.start({ send: role !== 'api', receive: webhook ? role !== 'worker' : role !== 'api' });

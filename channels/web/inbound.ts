@@ -16,12 +16,19 @@ export function parseChatToken(header: string | string[] | undefined): string {
   return token;
 }
 
+/** A POST body read: the message, and whether the visitor pressed "talk to a person". */
+export interface WebMessage {
+  inbound: InboundMessage;
+  askForPerson: boolean;
+}
+
 /**
  * Builds the reader of POST bodies: body → an inbound message for `token`, or a 400 naming what
  * is wrong. The schema is built once here, not per request (zod compiles it on first use).
  */
-export function createMessageReader(maxChars: number): (token: string, body: unknown, now: Date) => InboundMessage {
+export function createMessageReader(maxChars: number): (token: string, body: unknown, now: Date) => WebMessage {
   const schema = z.object({
+    ask_for_person: z.boolean({ error: 'ask_for_person must be true or false' }).optional(),
     message: z
       .string({ error: (issue) => (issue.input === undefined ? 'message is required' : 'message must be a string') })
       .refine((text) => text.trim().length > 0, 'message must not be empty')
@@ -35,12 +42,13 @@ export function createMessageReader(maxChars: number): (token: string, body: unk
     if (!parsed.success) {
       throw new InvalidInputError('web.invalid_message', parsed.error.issues[0]?.message ?? 'invalid message');
     }
-    return {
+    const inbound: InboundMessage = {
       address: { channel: 'web', chatId: token },
       // The widget sends no message id of its own: each POST is a new message.
       externalId: randomUUID(),
       text: parsed.data.message.trim(),
       at: now,
     };
+    return { inbound, askForPerson: parsed.data.ask_for_person === true };
   };
 }

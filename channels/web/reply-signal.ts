@@ -25,8 +25,8 @@ export interface ReplySignalOptions {
 
 const UNKNOWN = 'unknown';
 
-/** Visitors' tokens are secrets: keys carry a hash, not the token. */
-function keyOf(chatId: string): string {
+/** Visitors' tokens are secrets: keys (and live events, see live-events.ts) carry a hash, not the token. */
+export function signalKey(chatId: string): string {
   return createHash('sha256').update(chatId).digest('base64url').slice(0, 27);
 }
 
@@ -37,11 +37,11 @@ export function createRedisReplySignal(redis: Redis, prefix: string, options: Re
   const emptyKey = (id: string) => `${prefix}:web:e:${id}`;
   return {
     async bump(chatId) {
-      const id = keyOf(chatId);
+      const id = signalKey(chatId);
       await redis.multi().incr(versionKey(id)).expire(versionKey(id), 86_400).exec();
     },
     async read(chatId) {
-      const id = keyOf(chatId);
+      const id = signalKey(chatId);
       try {
         const [version, empty] = await redis.mget(versionKey(id), emptyKey(id));
         const current = version ?? '0';
@@ -53,7 +53,7 @@ export function createRedisReplySignal(redis: Redis, prefix: string, options: Re
     },
     async markEmpty(chatId, version) {
       if (version === UNKNOWN) return;
-      await redis.set(emptyKey(keyOf(chatId)), version, 'EX', ttl).catch(() => undefined);
+      await redis.set(emptyKey(signalKey(chatId)), version, 'EX', ttl).catch(() => undefined);
     },
   };
 }
@@ -70,19 +70,19 @@ export function createMemoryReplySignal(options: ReplySignalOptions = {}): Reply
   prune.unref();
   return {
     async bump(chatId) {
-      const id = keyOf(chatId);
+      const id = signalKey(chatId);
       const entry = entries.get(id);
       if (entry) entry.version += 1;
       else entries.set(id, { version: 1, emptyUntil: 0 });
     },
     async read(chatId) {
-      const entry = entries.get(keyOf(chatId));
+      const entry = entries.get(signalKey(chatId));
       const version = String(entry?.version ?? 0);
       const knownEmpty = entry?.emptyAt !== undefined && entry.emptyUntil > Date.now() && String(entry.emptyAt) === version;
       return { version, knownEmpty };
     },
     async markEmpty(chatId, version) {
-      const id = keyOf(chatId);
+      const id = signalKey(chatId);
       const entry = entries.get(id) ?? { version: 0, emptyUntil: 0 };
       if (String(entry.version) !== version) return;
       entry.emptyAt = entry.version;

@@ -5,14 +5,14 @@
 import express, { type Request, type Router } from 'express';
 import type { Logger } from '../../src/core/ports.js';
 import type { StoredMessage } from '../../src/core/types.js';
-import type { ReceivedMessage } from '../../src/core/receive-message.js';
+import type { ReceiveOptions, ReceivedMessage } from '../../src/core/receive-message.js';
 import type { InboundMessage } from '../../src/core/types.js';
 import { createMessageReader, parseChatToken } from './inbound.js';
 import type { WebRateLimits } from './rate-limits.js';
 import type { ReplySignal } from './reply-signal.js';
 
 export interface WebRoutesDeps {
-  receive(message: InboundMessage): Promise<ReceivedMessage>;
+  receive(message: InboundMessage, options?: ReceiveOptions): Promise<ReceivedMessage>;
   claimReplies(chatId: string): Promise<StoredMessage[]>;
   signal: ReplySignal;
   limits: WebRateLimits;
@@ -62,7 +62,9 @@ export const POLL_PATHS = ['/api/v1/message', '/api/v1/message/', '/message', '/
  *           schema:
  *             type: object
  *             required: [message]
- *             properties: { message: { type: string, minLength: 1, maxLength: 4000 } }
+ *             properties:
+ *               message: { type: string, minLength: 1, maxLength: 4000 }
+ *               ask_for_person: { type: boolean, default: false, description: 'true: the visitor asks for a person (the widget''s button); the message goes down the handoff path whatever it says' }
  *     responses:
  *       201:
  *         description: Accepted
@@ -103,9 +105,9 @@ export function createWebRoutes(deps: WebRoutesDeps, options: WebRoutesOptions):
     await limitAddress(req);
     const token = parseChatToken(req.headers['chat-token']);
     await new Promise<void>((resolve, reject) => json(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
-    const inbound = readMessage(token, req.body, new Date());
+    const { inbound, askForPerson } = readMessage(token, req.body, new Date());
     await deps.limits.message(token);
-    const { message } = await deps.receive(inbound);
+    const { message } = await deps.receive(inbound, askForPerson ? { askForPerson } : {});
     res.status(201).json({ message: deps.text('accepted'), id: Number(message.id) });
   });
 

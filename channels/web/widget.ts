@@ -1,31 +1,30 @@
 /**
- * A demo chat page at `/` (also `/widget`), speaking the original front end's protocol against
- * this server, so someone trying the bot after `npm start` has something to talk to. Its texts
- * come from messages.yml on every request, so edits show without a restart.
+ * The embeddable widget at `/widget.js`, and the demo shop page at `/` (also `/widget`), which
+ * embeds it exactly as a customer's site would: one script tag. The page is the "customer's site",
+ * so its own words are the demo shop's, not the bot's; every text the widget shows comes from
+ * messages.yml through /api/v1/widget/config.
  */
 import { readFileSync } from 'node:fs';
 import express, { type Router } from 'express';
+import { buildWidget } from './widget/build.js';
 
-const template = readFileSync(new URL('./widget.html', import.meta.url), 'utf8');
+const shopPage = readFileSync(new URL('./demo-shop.html', import.meta.url), 'utf8');
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-/** JSON inside a <script>: `<` escaped so a text cannot close the script element. */
-const scriptJson = (text: string) => JSON.stringify(text).replace(/</g, '\\u003c');
-
-export function createWidgetRoutes(text: (key: string) => string, maxMessageChars: number): Router {
+export function createWidgetRoutes(): Router {
   const router = express.Router();
+  // Built once, at start-up (about 50 ms); a compile error shows as a 500 on /widget.js.
+  const script = buildWidget();
+  script.catch(() => undefined);
+
+  router.get('/widget.js', async (_req, res) => {
+    const code = await script;
+    res.set('Cache-Control', 'public, max-age=300');
+    // Any site may load it; the chat API's own CORS setting decides which sites may talk to it.
+    res.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.type('application/javascript').send(code);
+  });
   router.get(['/', '/widget', '/widget/'], (_req, res) => {
-    const values: Record<string, string> = {
-      widget_title: escapeHtml(text('widget_title')),
-      widget_placeholder: escapeHtml(text('widget_placeholder')),
-      widget_send: escapeHtml(text('widget_send')),
-      greeting: escapeHtml(text('greeting')),
-      max_chars: String(maxMessageChars),
-      finished_json: scriptJson(text('finished')),
-      fallback_json: scriptJson(text('fallback')),
-    };
-    res.type('html').send(template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole));
+    res.type('html').send(shopPage);
   });
   return router;
 }

@@ -150,6 +150,13 @@ export interface ConversationStore {
   transition(conversationId: string, from: ConversationState[], to: ConversationState): Promise<boolean>;
   /** Atomically marks every reply not yet fetched at this address as delivered and returns them, oldest first. */
   claimUndelivered(address: ConversationAddress): Promise<StoredMessage[]>;
+  /**
+   * The conversation at `address`, customers' messages, replies and notices alike: those with an id
+   * above `afterId` (all of them when null), oldest first, at most `limit`. Reads only: nothing is
+   * marked delivered. Within a conversation ids become visible in id order (every insert holds the
+   * conversation's row lock), so a reader holding the last id it saw as a cursor misses nothing.
+   */
+  messagesSince(address: ConversationAddress, afterId: string | null, limit: number): Promise<StoredMessage[]>;
   /** Marks one reply delivered (push channels, after the send succeeded). */
   markDelivered(messageId: string): Promise<void>;
   /** Customers' messages still pending that were accepted before `acceptedBefore`: the recovery sweep's work list. */

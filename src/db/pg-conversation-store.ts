@@ -131,15 +131,21 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
     },
 
     async recordReply(reply: NewReply) {
+      // Every message insert takes the conversation's row lock (Migration20261203001000), so ids
+      // of a conversation become visible in id order. `conv` takes it first, before the customer's
+      // message row: the order accept and transition lock in, so the two cannot deadlock.
       const rows = await all(
-        `with answered as (
+        `with conv as (
+           select c.id from conversation c join message m on m.conversation_id = c.id where m.id = ? for update of c
+         ), answered as (
            update message set status = ?, handoff = coalesce(?, handoff)
-           where id = ? and status = 'pending' returning conversation_id
+           where id = ? and status = 'pending' and conversation_id in (select id from conv) returning conversation_id
          )
          insert into message (conversation_id, author, kind, text, reply_to_id, input_tokens, output_tokens, total_tokens, model_version)
          select conversation_id, ?, ?, ?, ?, ?, ?, ?, ? from answered
          returning ${MESSAGE_COLUMNS}`,
         [
+          reply.inboundId,
           reply.status,
           reply.handoff ?? null,
           reply.inboundId,
@@ -162,6 +168,16 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
         [conversationId, author, kind, text],
       );
       return toMessage(rows[0] as Row);
+    },
+
+    async messagesSince(address, afterId, limit) {
+      const rows = await all(
+        `select ${MESSAGE_COLUMNS.split(', ').map((column) => `m.${column}`).join(', ')}
+         from conversation c join message m on m.conversation_id = c.id
+         where c.channel = ? and c.chat_id = ? and m.id > ? order by m.id limit ?`,
+        [address.channel, address.chatId, afterId ?? '0', limit],
+      );
+      return rows.map(toMessage);
     },
 
     async transition(conversationId, from, to) {

@@ -247,12 +247,17 @@ export function createPgHandoffStore(pool: pg.Pool): HandoffStore {
 /** Writes the notice as the reply to `triggerId` if that message still waits; null otherwise. */
 async function recordNotice(query: Query, triggerId: string, notice: Omit<NewReply, 'inboundId' | 'kind'>): Promise<StoredMessage | null> {
   const rows = await query(
-    `with answered as (
-       update message set status = ?, handoff = coalesce(?, handoff) where id = ? and status = 'pending' returning conversation_id
+    // The conversation's row lock before the message's (the insert takes it anyway, see
+    // Migration20261203001000): the order transition takes them in, so the two cannot deadlock.
+    `with conv as (
+       select c.id from conversation c join message m on m.conversation_id = c.id where m.id = ? for update of c
+     ), answered as (
+       update message set status = ?, handoff = coalesce(?, handoff)
+       where id = ? and status = 'pending' and conversation_id in (select id from conv) returning conversation_id
      )
      insert into message (conversation_id, author, kind, text, reply_to_id)
      select conversation_id, ?, 'notice', ?, ? from answered returning ${MESSAGE_COLUMNS}`,
-    [notice.status, notice.handoff ?? null, triggerId, notice.author, notice.text, triggerId],
+    [triggerId, notice.status, notice.handoff ?? null, triggerId, notice.author, notice.text, triggerId],
   );
   return rows[0] ? toMessage(rows[0]) : null;
 }

@@ -57,7 +57,8 @@ export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): Expre
   app.set('trust proxy', parseTrustProxy(options.trustProxy));
   app.set('etag', false);
   const origins = options.corsOrigins.trim() === '*' ? '*' : options.corsOrigins.split(',').map((o) => o.trim());
-  app.use(cors({ origin: origins, allowedHeaders: ['chat-token', 'content-type'], maxAge: 600 }));
+  // Retry-After exposed: the widget on another origin shows how long to wait after a 429.
+  app.use(cors({ origin: origins, allowedHeaders: ['chat-token', 'content-type'], exposedHeaders: ['Retry-After'], maxAge: 600 }));
   app.use(deps.metrics.httpMiddleware);
 
   app.get('/healthz', (_req, res) => {

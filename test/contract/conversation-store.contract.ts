@@ -384,6 +384,83 @@ export function conversationStoreContract(implementation: string, open: () => Pr
       });
     });
 
+    describe('messagesSince', () => {
+      it('lists the whole conversation oldest first: customer messages, replies and notices', async () => {
+        const address = freshAddress();
+        const [q1, q2] = await acceptAll(address, 'one', 'two');
+        const r1 = await store.recordReply(answer(q1!));
+        const notice = await store.addOutbound(q1!.conversationId, 'connecting you', 'OPERATOR', 'notice');
+
+        const messages = await store.messagesSince(address, null, 10);
+
+        expect(ids(messages)).toEqual(ids([q1!, q2!, r1!, notice]));
+        expect(messages.map((m) => m.author)).toEqual(['CUSTOMER', 'CUSTOMER', 'GPT', 'OPERATOR']);
+      });
+
+      it('continues after the given id, at most limit messages', async () => {
+        const address = freshAddress();
+        const [q1, q2, q3, q4] = await acceptAll(address, 'one', 'two', 'three', 'four');
+
+        const page = await store.messagesSince(address, q1!.id, 2);
+
+        expect(ids(page)).toEqual(ids([q2!, q3!]));
+        expect(ids(await store.messagesSince(address, q3!.id, 10))).toEqual([q4!.id]);
+        expect(await store.messagesSince(address, q4!.id, 10)).toEqual([]);
+      });
+
+      it('holds only the address’s own conversation, and nothing for an address that never wrote', async () => {
+        const mine = freshAddress();
+        const [q1] = await acceptAll(mine, 'mine');
+        await acceptAll(freshAddress(), 'theirs');
+        await acceptAll({ channel: 'telegram', chatId: mine.chatId }, 'same chat id elsewhere');
+
+        expect(ids(await store.messagesSince(mine, null, 10))).toEqual([q1!.id]);
+        expect(await store.messagesSince(freshAddress(), null, 10)).toEqual([]);
+      });
+
+      it('marks nothing delivered: the replies read are still claimed by the next poll', async () => {
+        const address = freshAddress();
+        const [q1] = await acceptAll(address, 'one');
+        const r1 = await store.recordReply(answer(q1!));
+        await store.messagesSince(address, null, 10);
+
+        expect(ids(await store.claimUndelivered(address))).toEqual([r1!.id]);
+      });
+
+      it('misses nothing for a reader that follows its cursor while messages, replies and notices are written at once', async () => {
+        const address = freshAddress();
+        const [first] = await acceptAll(address, 'first');
+        const written: string[] = [first!.id];
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        let writing = true;
+        const reader = (async () => {
+          while (writing) {
+            const page = await store.messagesSince(address, cursor, 100);
+            for (const m of page) seen.push(m.id);
+            if (page.length) cursor = page[page.length - 1]!.id;
+          }
+        })();
+        const writers = Array.from({ length: 8 }, async (_, w) => {
+          for (let i = 0; i < 5; i += 1) {
+            const [q] = await acceptAll(address, `w${w}-${i}`);
+            written.push(q!.id);
+            const [reply, notice] = await Promise.all([
+              store.recordReply(answer(q!)),
+              store.addOutbound(q!.conversationId, `notice w${w}-${i}`, 'GPT', 'notice'),
+            ]);
+            written.push(reply!.id, notice.id);
+          }
+        });
+        await Promise.all(writers);
+        writing = false;
+        await reader;
+        for (const m of await store.messagesSince(address, cursor, 1000)) seen.push(m.id);
+
+        expect(seen).toEqual([...written].sort((a, b) => Number(a) - Number(b)));
+      });
+    });
+
     describe('findUndelivered', () => {
       it('lists the chat’s unsent replies on the channel oldest first, with their address', async () => {
         const address = freshAddress('telegram');

@@ -171,6 +171,15 @@ export class InMemoryConversationStore implements ConversationStore {
     return claimed.map(toStored);
   }
 
+  async messagesSince(address: ConversationAddress, afterId: string | null, limit: number): Promise<StoredMessage[]> {
+    const conversationId = this.byAddress.get(addressKey(address));
+    const after = Number(afterId ?? 0);
+    return this.messages
+      .filter((m) => m.conversationId === conversationId && Number(m.id) > after)
+      .slice(0, limit)
+      .map(toStored);
+  }
+
   async markDelivered(messageId: string): Promise<void> {
     const message = this.messages.find((m) => m.id === messageId);
     if (message && !message.deliveredAt) message.deliveredAt = this.clock.now();

@@ -1,32 +1,31 @@
-/** The demo chat page: served at / with the texts of messages.yml, escaped. */
+/** The demo shop page at / embeds the widget exactly as a customer's site would; /widget.js is served. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
-describe('demo chat page', () => {
+describe('demo shop page and widget script', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp('postgres+redis');
   });
   afterAll(() => app.stop());
 
-  it('is served at / and /widget as HTML with the widget texts of messages.yml', async () => {
-    for (const path of ['/', '/widget']) {
+  it('is served at / and /widget as HTML that embeds the widget with one script tag', async () => {
+    for (const path of ['/', '/widget', '/widget/']) {
       const response = await fetch(`${app.url}${path}`);
       const html = await response.text();
 
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-      expect(html).toContain(`<title>${app.deps.knowledge.text('widget_title')}</title>`);
-      expect(html).toContain(`placeholder="${app.deps.knowledge.text('widget_placeholder')}"`);
-      expect(html).toContain(JSON.stringify(app.deps.knowledge.text('finished')));
-      expect(html).not.toMatch(/\{\{\w+\}\}/);
+      expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script src="/widget.js" async>']);
     }
   });
 
-  it('talks to the chat API on the same server', async () => {
-    const html = await (await fetch(app.url)).text();
+  it('serves /widget.js as JavaScript that any site may load', async () => {
+    const response = await fetch(`${app.url}/widget.js`);
 
-    expect(html).toContain("fetch('api/v1/gpt'");
-    expect(html).toContain("fetch('api/v1/message'");
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/javascript/);
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect((await response.text()).length).toBeGreaterThan(1000);
   });
 });
