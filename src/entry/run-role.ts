@@ -5,6 +5,7 @@ import { renderBanner } from '../banner.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../core/errors.js';
 import { createLogger } from '../logger.js';
+import { startHeartbeat } from './heartbeat.js';
 
 /** `banner`: print the start-up banner (one process of a cluster does). @defaultValue true */
 export async function runRole(role: Role, options: { banner?: boolean } = {}): Promise<void> {
@@ -58,6 +59,8 @@ export async function runRole(role: Role, options: { banner?: boolean } = {}): P
     throw error;
   }
   logger.info({ ...app.info }, 'started');
+  // The worker serves no HTTP: its container health check reads this heartbeat instead.
+  if (role === 'worker') startHeartbeat(app);
   if (options.banner !== false) process.stdout.write(`\n${renderBanner(app.info, resolve(config.PROMPTS_DIR))}\n\n`);
   if (stopping) await app.stop();
 }
