@@ -3,7 +3,9 @@ import { runClustered } from './cluster.js';
 
 let count: number | undefined;
 try {
-  count = loadConfig().WEB_CONCURRENCY;
+  const config = loadConfig();
+  // Without its services the role refuses to start: one process says so, not one per core.
+  count = config.DATABASE_URL && config.REDIS_URL ? config.WEB_CONCURRENCY : 1;
 } catch {
   count = 1; // one process, which reports the invalid environment and exits
 }
