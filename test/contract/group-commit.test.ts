@@ -138,6 +138,18 @@ describe('group commit of accepts on PostgreSQL', () => {
     expect(results[1]?.conversation.sender).toEqual({ name: 'Anna K.', username: 'anna_k' });
   });
 
+  it('records a request for a person on its own message only, as a single accept does', async () => {
+    const to = address();
+
+    const [asked, plainMessage] = await Promise.all([
+      store.accept(inbound(to, 'a person, please'), { askForPerson: true }),
+      store.accept(inbound(to, 'and a question')),
+    ]);
+
+    expect(asked?.message.handoff).toBe('customer_request');
+    expect(plainMessage?.message.handoff).toBeUndefined();
+  });
+
   it('answers every caller through single accepts when the batch statement fails', async () => {
     const fallback = batchAccepts(plain, async () => {
       throw new Error('batch statement failed');
