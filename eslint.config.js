@@ -20,7 +20,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/entry/**/*.ts', 'src/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    files: ['src/entry/**/*.ts', 'src/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.mjs'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Plain Node scripts that run before any build (scripts/build.mjs).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 );

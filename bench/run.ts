@@ -18,6 +18,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { arch, loadavg, platform, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { componentSelectors, memorySnapshot, type ComponentSelectors, type MemorySnapshot } from './support/components.js';
 import { CpuSampler, machineCores, type CpuFigures } from './support/cpu.js';
 import { measureEndToEnd, type E2eResult } from './support/e2e.js';
 import { killAllSync, liveChildren, runChild, spawnChild, stopChild, type Child } from './support/processes.js';
@@ -62,8 +63,8 @@ const settings = {
   catalogOffers: envNumber('BENCH_CATALOG_OFFERS', 50_000, 1),
   catalogQueries: envNumber('BENCH_CATALOG_QUERIES', 2000, 1),
   catalogSeconds: envNumber('BENCH_CATALOG_SECONDS', 60, 1),
-  embedded: envFlag('BENCH_EMBEDDED'),
-  roles: (process.env.BENCH_ROLES ?? 'all') as 'all' | 'split',
+  setups: parseSetups(),
+  e2eBackgroundRps: envNumber('BENCH_E2E_BACKGROUND_RPS', 1000, 0),
   floor: envFlag('BENCH_FLOOR'),
   floorS: envNumber('BENCH_FLOOR_DURATION_S', 10, 1),
   readyTimeoutS: envNumber('BENCH_READY_TIMEOUT_S', 180, 1),
@@ -73,11 +74,32 @@ const settings = {
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   llmDelayMs: envNumber('BENCH_LLM_DELAY_MS', 0, 0),
 };
-if (settings.roles !== 'all' && settings.roles !== 'split') throw new Error(`BENCH_ROLES=${String(settings.roles)}: expected all or split`);
-if (settings.roles === 'split' && settings.embedded) throw new Error('BENCH_ROLES=split needs PostgreSQL and Redis: unset BENCH_EMBEDDED');
+
+/**
+ * What runs as the server, one setup after another on fresh data:
+ * `api` — the API role alone (`npm run start:api`: WEB_CONCURRENCY processes), PostgreSQL + Redis;
+ *         for the POST → reply figure a worker (`npm run start:worker`) joins it afterwards;
+ * `all` — `npm start`'s one process, on PostgreSQL + Redis; `split` — api + worker from the start;
+ * `embedded` — `npm start` on a fresh machine: embedded PostgreSQL, in-process queue.
+ */
+type SetupId = 'api' | 'all' | 'split' | 'embedded';
+
+function parseSetups(): SetupId[] {
+  const embedded = envFlag('BENCH_EMBEDDED');
+  const raw = process.env.BENCH_ROLES;
+  if (!raw) return embedded ? ['embedded'] : ['api', 'embedded'];
+  const setups = raw.split(',').map((part) => part.trim()).filter(Boolean).map((part) => (part === 'all' && embedded ? 'embedded' : part));
+  for (const setup of setups) {
+    if (!['api', 'all', 'split', 'embedded'].includes(setup)) throw new Error(`BENCH_ROLES=${raw}: expected a list of api, all, split, embedded`);
+    if (embedded && (setup === 'api' || setup === 'split')) throw new Error(`BENCH_ROLES=${setup} needs PostgreSQL and Redis: unset BENCH_EMBEDDED`);
+  }
+  return setups as SetupId[];
+}
 
 const runId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${process.pid}`;
 const tsxBin = join(root, 'node_modules', '.bin', 'tsx');
+/** The server runs as production does: the compiled entry points under plain node. */
+const entry = (name: 'start' | 'api' | 'worker'): [string, string[]] => [process.execPath, [join(root, 'dist', 'src', 'entry', `${name}.js`)]];
 const tsx = (script: string, ...args: string[]): [string, string[]] =>
   existsSync(tsxBin) ? [tsxBin, [script, ...args]] : ['npx', ['tsx', script, ...args]];
 
@@ -168,7 +190,7 @@ async function startFakeLlm(): Promise<{ child: Child; url: string }> {
   return { child, url };
 }
 
-function serverEnv(options: { port: number; fakeUrl: string; prefix: string; dataDir: string; databaseUrl?: string }): NodeJS.ProcessEnv {
+function serverEnv(options: { port: number; fakeUrl: string; prefix: string; dataDir: string; databaseUrl?: string; redis: boolean }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Nothing from the caller's environment may point the bench server at real services or bots.
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'YANDEX_IAM_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_OPERATOR_BOT_TOKEN', 'TELEGRAM_WEBHOOK_BASE_URL', 'CATALOG_URL']) {
@@ -187,16 +209,21 @@ function serverEnv(options: { port: number; fakeUrl: string; prefix: string; dat
     BULLMQ_PREFIX: options.prefix,
   });
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
-  if (!settings.embedded) env.REDIS_URL = settings.redisUrl;
+  if (options.redis) env.REDIS_URL = settings.redisUrl;
   return env;
 }
 
-async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<Server> {
+const SETUP_ENTRIES: Record<SetupId, Array<['server' | 'api' | 'worker', 'start' | 'api' | 'worker']>> = {
+  api: [['api', 'api']],
+  all: [['server', 'start']],
+  split: [['api', 'api'], ['worker', 'worker']],
+  embedded: [['server', 'start']],
+};
+
+async function startServer(setup: SetupId, env: NodeJS.ProcessEnv, port: number): Promise<Server> {
   const started = performance.now();
-  const entries: Array<[string, string]> =
-    settings.roles === 'all' ? [['server', 'src/entry/start.ts']] : [['api', 'src/entry/api.ts'], ['worker', 'src/entry/worker.ts']];
-  const processes = entries.map(([name, script]) => {
-    const [command, args] = tsx(script);
+  const processes = SETUP_ENTRIES[setup].map(([name, script]) => {
+    const [command, args] = entry(script);
     return spawnChild(name, command, args, { cwd: root, env, maxStdout: 64 * 1024 });
   });
   const url = `http://127.0.0.1:${port}`;
@@ -212,7 +239,7 @@ async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<Server
       .catch(() => false);
     // The worker has no HTTP; a moment more lets it finish starting its consumer.
     if (ready) {
-      if (settings.roles === 'split') await sleep(1000);
+      if (setup === 'split') await sleep(1000);
       break;
     }
     if (performance.now() > deadline) {
@@ -220,8 +247,12 @@ async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<Server
     }
     await sleep(250);
   }
-  const description =
-    settings.roles === 'all' ? 'one process, role all (npm start)' : 'two processes: api (npm run start:api) + worker (npm run start:worker)';
+  const description = {
+    api: `the API role alone (npm run start:api, WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY ?? 'unset: one process per core'}); a worker (npm run start:worker) joins for POST → reply`,
+    all: 'one process, role all (npm start) on PostgreSQL + Redis',
+    split: 'api (npm run start:api) + worker (npm run start:worker)',
+    embedded: 'npm start on a fresh machine: one process, embedded PostgreSQL, in-process queue',
+  }[setup];
   return { url, processes, startupMs: round(performance.now() - started, 0), description };
 }
 
@@ -295,14 +326,25 @@ interface HttpFigures {
   timeouts: number;
   bytes_per_response?: number;
   cpu: CpuFigures | null;
+  /** CPU time per request answered, µs, by component (from `cpu`: noise-resistant on a shared machine). */
+  cpu_us_per_request: { node: number; postgres: number; redis: number } | null;
   /** Reply jobs not yet done when the measured run ended. */
   queue_backlog_after: number | null;
   /** Replies stored per second during the measured run (role all only: the worker's counter). */
   replies_per_s: number | null;
 }
 
+interface PhaseContext {
+  wrk: string;
+  server: Server;
+  fakePid: number;
+  components: ComponentSelectors;
+  /** Whether a worker answers during the HTTP phases (the reply queue can drain). */
+  worker: boolean;
+}
+
 async function wrkPhase(
-  context: { wrk: string; server: Server; fakePid: number },
+  context: PhaseContext,
   label: string,
   script: string,
   path: string,
@@ -329,7 +371,7 @@ async function wrkPhase(
   const run: WrkRun = { ...base, durationS: settings.durationS, latency: true };
   let sampler: CpuSampler | undefined;
   const result = await runWrk(run, (child) => {
-    sampler = new CpuSampler({ server: context.server.processes.map((p) => p.pid), llm_fake: [context.fakePid], wrk: [child.pid] });
+    sampler = new CpuSampler({ server: context.server.processes.map((p) => p.pid), ...context.components, llm_fake: [context.fakePid], wrk: [child.pid] });
     sampler.start();
   });
   const cpu = sampler?.stop() ?? null;
@@ -349,9 +391,15 @@ async function wrkPhase(
     timeouts: result.errors.timeout,
     ...(result.bytes_per_response !== undefined ? { bytes_per_response: round(result.bytes_per_response, 0) } : {}),
     cpu,
+    cpu_us_per_request: cpu && result.rps > 0 ? perRequest(cpu, result.rps) : null,
     queue_backlog_after: after?.pending ?? null,
     replies_per_s: replies,
   };
+}
+
+function perRequest(cpu: CpuFigures, rps: number): { node: number; postgres: number; redis: number } {
+  const us = (percent: number | undefined) => round(((percent ?? 0) / 100) * (1e6 / rps), 0);
+  return { node: us(cpu.groups.node), postgres: us(cpu.groups.postgres), redis: us(cpu.groups.redis) };
 }
 
 interface HttpSection {
@@ -362,9 +410,10 @@ interface HttpSection {
   drains: Record<string, DrainResult>;
 }
 
-async function httpSection(context: { wrk: string; server: Server; fakePid: number }): Promise<HttpSection> {
+async function httpSection(context: PhaseContext): Promise<HttpSection> {
   const drains: Record<string, DrainResult> = {};
   const drain = async (after: string) => {
+    if (!context.worker) return; // the API role alone: nothing answers, the polls stay empty anyway
     log(`waiting for the reply queue to drain (after ${after})`);
     drains[after] = await drainQueue(context.server.url);
   };
@@ -436,7 +485,7 @@ async function floorSection(): Promise<Record<string, unknown>> {
     out.postgres = postgres;
   }
   const redisBenchmark = findExecutable('redis-benchmark');
-  if (settings.embedded) out.redis = { skipped: 'embedded mode uses no Redis' };
+  if (!settings.setups.some((setup) => setup !== 'embedded')) out.redis = { skipped: 'no setup of this run uses Redis' };
   else if (!redisBenchmark) out.redis = { skipped: 'redis-benchmark not found (apt-get install redis-tools)' };
   else out.redis = await redisFloor(redisBenchmark);
   return out;
@@ -549,124 +598,305 @@ function table(headers: string[], rows: string[][]): string {
 const fmt = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? '—' : value.toFixed(digits));
 const pct = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${value.toFixed(0)}%`);
 
-function report(result: Record<string, unknown>, http: HttpSection | Skipped, e2e: (E2eResult & { cpu?: CpuFigures }) | Skipped | null, catalog: Record<string, unknown> | Skipped, telegram: Record<string, unknown> | Skipped, floor: Record<string, unknown> | null): void {
-  const lines: string[] = ['', '=== support-bot benchmark ==='];
-  const machine = result.machine as { cores: number; online: number; model: string; node: string; os: string; load_avg_at_start: number[] };
-  const server = result.server as Record<string, unknown>;
-  lines.push(
-    `machine     ${machine.cores} cores (${machine.online} online) · ${machine.model} · node ${machine.node} · ${machine.os} · load average at start ${machine.load_avg_at_start.join(' ')}`,
-    `build       ${String(result.build)}`,
-    `server      ${String(server.processes)}; ${String(server.database)}; ${String(server.queue)}`,
-    `LLM         ${String(server.llm)}`,
-    `RATE LIMITS RAISED for this run: RATE_LIMIT_MESSAGES_PER_MINUTE=${RAISED_LIMIT} RATE_LIMIT_ADDRESS_PER_MINUTE=${RAISED_LIMIT} (defaults 20 / 600), so the figures are not 429s`,
-    `settings    wrk -t${settings.threads} -c${settings.connections}, warm-up ${settings.warmupS} s then measured ${settings.durationS} s (BENCH_WARMUP_S, BENCH_DURATION_S), ` +
-      `token pool ${settings.pool}, WRK_STATUS_CODES=${settings.statusCodes ? 1 : 0}, LOG_LEVEL=warn, LLM_CONCURRENCY=${process.env.LLM_CONCURRENCY ?? '10 (default)'}`,
+interface SetupResult {
+  setup: SetupId;
+  server: Record<string, unknown>;
+  http: HttpSection | Skipped;
+  e2e: (E2eResult & { cpu?: CpuFigures; under_load?: E2eResult & { cpu?: CpuFigures; background?: unknown } }) | Skipped;
+  memory: { idle: MemorySnapshot; after_load: MemorySnapshot | null };
+}
+
+const TARGETS = { post_returning_rps: 3000, post_new_rps: 2000, poll_rps: 10_000, p99_ms: 25, e2e_p99_ms: 50 };
+
+function httpRows(http: HttpSection): string[][] {
+  return [http.post_new_visitor, http.post_returning_visitor, http.get_poll_empty].map((p) => [
+    p.label,
+    fmt(p.rps, 0),
+    fmt(p.latency_ms.p50, 2),
+    fmt(p.latency_ms.p99, 2),
+    fmt(p.latency_ms.max, 1),
+    p.non_2xx === null ? 'n/c' : String(p.non_2xx),
+    String(p.socket_errors + p.timeouts),
+    pct(p.cpu?.groups.node),
+    pct(p.cpu?.groups.postgres),
+    pct(p.cpu?.groups.redis),
+    pct(p.cpu?.groups.llm_fake),
+    pct(p.cpu?.groups.wrk),
+    pct(p.cpu?.others),
+    pct(p.cpu?.machine),
+    p.cpu_us_per_request ? `${p.cpu_us_per_request.node}/${p.cpu_us_per_request.postgres}/${p.cpu_us_per_request.redis}` : '—',
+    fmt(p.replies_per_s, 0),
+    fmt(p.queue_backlog_after, 0),
+  ]);
+}
+
+function memoryLine(label: string, memory: MemorySnapshot | null): string {
+  if (!memory) return `  memory ${label}: —`;
+  const list = (items: MemorySnapshot['node']) => items.map((m) => `${m.comm} ${m.pid} RSS ${m.rss_mb}/PSS ${m.pss_mb ?? '?'}`).join(', ') || 'none';
+  return `  memory ${label} (MiB): Node ${memory.total_mb.node} [${list(memory.node)}]; PostgreSQL ${memory.total_mb.postgres} over ${memory.postgres.length} processes; together ${memory.total_mb.both} (PSS sums)`;
+}
+
+function setupLines(result: SetupResult, machineCoresCount: number): string[] {
+  const server = result.server;
+  const lines = [
+    `--- ${result.setup}: ${String(server.processes)}`,
+    `database    ${String(server.database)}; queue ${String(server.queue)}`,
     `            startup to /readyz ${String(server.startup_ms)} ms; shutdown ${JSON.stringify(server.shutdown ?? null)}`,
-    '',
-  );
+  ];
+  const http = result.http;
   if ('skipped' in http) lines.push(`HTTP (wrk): skipped: ${http.skipped}`);
   else {
-    const phases = [http.post_new_visitor, http.post_returning_visitor, http.get_poll_empty];
     lines.push(
-      `HTTP at ${settings.connections} connections (CPU: % of one core over the measured run; others: every other process on the machine; machine: % of all ${machine.cores} cores busy)`,
+      `HTTP at ${settings.connections} connections (CPU: % of one core over the measured run; machine: % of all ${machineCoresCount} cores busy; µs/req: CPU time per answered request of Node/PostgreSQL/Redis)`,
       table(
-        ['', 'rps', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err/timeout', 'server CPU', 'fake CPU', 'wrk CPU', 'others CPU', 'machine', 'replies/s', 'backlog'],
-        phases.map((p) => [
-          p.label,
-          fmt(p.rps, 0),
-          fmt(p.latency_ms.p50, 2),
-          fmt(p.latency_ms.p90, 2),
-          fmt(p.latency_ms.p99, 2),
-          fmt(p.latency_ms.max, 1),
-          p.non_2xx === null ? 'n/c' : String(p.non_2xx),
-          String(p.socket_errors + p.timeouts),
-          pct(p.cpu?.groups.server),
-          pct(p.cpu?.groups.llm_fake),
-          pct(p.cpu?.groups.wrk),
-          pct(p.cpu?.others),
-          pct(p.cpu?.machine),
-          fmt(p.replies_per_s, 0),
-          fmt(p.queue_backlog_after, 0),
-        ]),
+        ['', 'rps', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'err', 'Node', 'PG', 'Redis', 'fake', 'wrk', 'others', 'machine', 'µs/req N/PG/R', 'replies/s', 'backlog'],
+        httpRows(http),
       ),
-      `  replies/s: replies the worker stored per second during the run; backlog: reply jobs left when it ended.`,
-      `  queue drains: ${Object.entries(http.drains)
-        .map(([after, d]) => `after ${after}: ${d.backlog ?? '?'} jobs in ${d.seconds} s${d.replies_per_s !== null ? ` (${d.replies_per_s} replies/s)` : ''}${d.drained ? '' : ' NOT DRAINED'}`)
-        .join('; ')}`,
-      `  empty poll: ${http.get_poll_empty.bytes_per_response ?? '?'} bytes per response; status codes ${JSON.stringify(http.get_poll_empty.status_codes)}`,
-      `  pool seeded with ${http.seed.requests} requests (${http.seed.complete ? 'every token exists' : 'INCOMPLETE'})`,
-      '',
+      `  queue drains: ${Object.entries(http.drains).map(([after, d]) => `after ${after}: ${d.backlog ?? '?'} jobs in ${d.seconds} s${d.replies_per_s !== null ? ` (${d.replies_per_s} replies/s)` : ''}${d.drained ? '' : ' NOT DRAINED'}`).join('; ') || 'none (no worker during the HTTP phases)'}`,
+      `  empty poll: ${http.get_poll_empty.bytes_per_response ?? '?'} bytes per response; status codes ${JSON.stringify(http.get_poll_empty.status_codes)}; pool seeded with ${http.seed.requests} requests (${http.seed.complete ? 'every token exists' : 'INCOMPLETE'})`,
     );
   }
-  if (e2e === null) lines.push('POST → reply by poll: not run');
-  else if ('skipped' in e2e) lines.push(`POST → reply by poll: skipped: ${e2e.skipped}`);
+  const e2e = result.e2e;
+  if ('skipped' in e2e) lines.push(`POST → reply by poll: skipped: ${e2e.skipped}`);
   else {
-    lines.push(
-      `POST → reply returned by a poll (${e2e.messages} new visitors, ${e2e.concurrency} at a time, each polling every ${e2e.poll_interval_ms} ms after the previous poll returned; fake answers at once)`,
-      table(
-        ['', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'mean ms'],
-        [
-          ['POST sent → reply in a poll response', ...[e2e.latency_ms.p50, e2e.latency_ms.p90, e2e.latency_ms.p99, e2e.latency_ms.max, e2e.latency_ms.mean].map((v) => fmt(v, 1))],
-          ['POST sent → reply date_create (no polling)', ...[e2e.stored_ms.p50, e2e.stored_ms.p90, e2e.stored_ms.p99, e2e.stored_ms.max, e2e.stored_ms.mean].map((v) => fmt(v, 1))],
-          ['POST alone', ...[e2e.post_ms.p50, e2e.post_ms.p90, e2e.post_ms.p99, e2e.post_ms.max, e2e.post_ms.mean].map((v) => fmt(v, 1))],
-        ],
-      ),
-      `  replied ${e2e.replied}/${e2e.messages} (${e2e.model_replies} model answers), timeouts ${e2e.timeouts}, errors ${e2e.errors}${e2e.first_error ? ` (${e2e.first_error})` : ''}, ${e2e.polls_per_message} polls per message, ${e2e.wall_s} s; CPU server ${pct(e2e.cpu?.groups.server)}, fake ${pct(e2e.cpu?.groups.llm_fake)}, bench client ${pct(e2e.cpu?.bench)}, others ${pct(e2e.cpu?.others)}`,
-      '',
-    );
+    for (const [run, label] of [
+      [e2e, 'quiet server'],
+      [e2e.under_load, `while ${settings.e2eBackgroundRps} background messages/s arrive (10 s timeout); background ${JSON.stringify(e2e.under_load?.background ?? null)}`],
+    ] as const) {
+      if (!run) continue;
+      lines.push(
+        `POST → reply returned by a poll, ${label} (${run.messages} new visitors, ${run.concurrency} at a time, polling every ${run.poll_interval_ms} ms; fake answers at once)`,
+        table(
+          ['', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'mean ms'],
+          [
+            ['POST sent → reply in a poll response', ...[run.latency_ms.p50, run.latency_ms.p90, run.latency_ms.p99, run.latency_ms.max, run.latency_ms.mean].map((v) => fmt(v, 1))],
+            ['POST sent → reply date_create (no polling)', ...[run.stored_ms.p50, run.stored_ms.p90, run.stored_ms.p99, run.stored_ms.max, run.stored_ms.mean].map((v) => fmt(v, 1))],
+            ['POST alone', ...[run.post_ms.p50, run.post_ms.p90, run.post_ms.p99, run.post_ms.max, run.post_ms.mean].map((v) => fmt(v, 1))],
+          ],
+        ),
+        `  replied ${run.replied}/${run.messages} (${run.model_replies} model answers), timeouts ${run.timeouts}, errors ${run.errors}${run.first_error ? ` (${run.first_error})` : ''}, ${run.polls_per_message} polls per message, ${run.wall_s} s; CPU Node ${pct(run.cpu?.groups.node)}, PG ${pct(run.cpu?.groups.postgres)}, Redis ${pct(run.cpu?.groups.redis)}, fake ${pct(run.cpu?.groups.llm_fake)}, load ${pct(run.cpu?.groups.background)}, bench ${pct(run.cpu?.bench)}, others ${pct(run.cpu?.others)}`,
+      );
+    }
   }
+  lines.push(memoryLine('idle after start', result.memory.idle), memoryLine('right after the HTTP phases', result.memory.after_load), '');
+  return lines;
+}
+
+/** The issue's targets next to each setup's figures and the same run's PostgreSQL floors. */
+function targetLines(results: SetupResult[], floor: Record<string, unknown> | null): string[] {
+  const postgres = (floor?.postgres ?? {}) as { pg_insert_message?: { tps?: number }; pg_poll_empty?: { tps?: number } };
+  const insertFloor = postgres.pg_insert_message?.tps;
+  const pollFloor = postgres.pg_poll_empty?.tps;
+  const ratio = (value: number | undefined, base: number | undefined) => (value !== undefined && base ? `${(value / base).toFixed(2)}×` : '—');
+  const api = results.find((r) => r.setup === 'api');
+  const rows: string[][] = [];
+  for (const result of results) {
+    const http = 'skipped' in result.http ? undefined : result.http;
+    const apiHttp = api && !('skipped' in api.http) ? api.http : undefined;
+    const e2e = 'skipped' in result.e2e ? undefined : result.e2e;
+    const row = (label: string, figures: HttpFigures | undefined, target: number, floorTps: number | undefined, apiFigures: HttpFigures | undefined) => [
+      `${result.setup}: ${label}`,
+      fmt(figures?.rps, 0),
+      `≥ ${target}`,
+      fmt(figures?.latency_ms.p99, 1),
+      `< ${TARGETS.p99_ms}`,
+      ratio(figures?.rps, floorTps),
+      result.setup !== 'api' && apiFigures ? ratio(figures?.rps, apiFigures.rps) : '',
+    ];
+    rows.push(row('POST returning visitor', http?.post_returning_visitor, TARGETS.post_returning_rps, insertFloor, apiHttp?.post_returning_visitor));
+    rows.push(row('POST new visitor', http?.post_new_visitor, TARGETS.post_new_rps, insertFloor, apiHttp?.post_new_visitor));
+    rows.push(row('empty poll', http?.get_poll_empty, TARGETS.poll_rps, pollFloor, apiHttp?.get_poll_empty));
+    rows.push([`${result.setup}: POST → reply in a poll, p99, quiet`, '', '', fmt(e2e?.latency_ms.p99, 1), '', '', '']);
+    const loaded = e2e?.under_load;
+    rows.push([
+      `${result.setup}: POST → reply p99 at ${settings.e2eBackgroundRps} msgs/s`,
+      loaded ? `${loaded.replied}/${loaded.messages} replied` : '',
+      '',
+      loaded?.replied ? fmt(loaded.latency_ms.p99, 1) : '—',
+      `< ${TARGETS.e2e_p99_ms}`,
+      '',
+      '',
+    ]);
+  }
+  return [
+    `Targets (issue 12) — rps / p99 ms; "÷ floor": rps over the same run's pgbench floor (INSERT for POSTs, empty UPDATE … RETURNING for polls: ${insertFloor ?? '—'} / ${pollFloor ?? '—'} tps); "÷ api": npm start over the API role alone (target ≥ 0.70×)`,
+    table(['', 'rps', 'target', 'p99 ms', 'target', '÷ floor', '÷ api'], rows),
+    `  idle memory of npm start (embedded, target < 300 MiB Node + PostgreSQL): ${results.find((r) => r.setup === 'embedded')?.memory.idle.total_mb.both ?? '—'} MiB (PSS sum)`,
+  ];
+}
+
+function report(result: Record<string, unknown>, results: SetupResult[], catalog: Record<string, unknown> | Skipped, telegram: Record<string, unknown> | Skipped, floor: Record<string, unknown> | null): void {
+  const lines: string[] = ['', '=== support-bot benchmark ==='];
+  const machine = result.machine as { cores: number; online: number; model: string; node: string; os: string; load_avg_at_start: number[] };
+  lines.push(
+    `machine     ${machine.cores} cores (${machine.online} online) · ${machine.model} · node ${machine.node} · ${machine.os} · load average at start ${machine.load_avg_at_start.join(' ')}`,
+    `build       ${String(result.build)} (compiled dist/, plain node)`,
+    `LLM         loopback YandexGPT fake in its own process, answering at once${settings.llmDelayMs ? ` after ${settings.llmDelayMs} ms` : ''}`,
+    `RATE LIMITS RAISED for this run: RATE_LIMIT_MESSAGES_PER_MINUTE=${RAISED_LIMIT} RATE_LIMIT_ADDRESS_PER_MINUTE=${RAISED_LIMIT}, so the figures are not 429s`,
+    `settings    wrk -t${settings.threads} -c${settings.connections}, warm-up ${settings.warmupS} s then measured ${settings.durationS} s, token pool ${settings.pool}, WRK_STATUS_CODES=${settings.statusCodes ? 1 : 0}, LOG_LEVEL=warn, LLM_CONCURRENCY=${process.env.LLM_CONCURRENCY ?? '10 (default)'}`,
+    `            CPU "others" is everything else on the machine meanwhile: compare runs only where it is low; PostgreSQL and Redis CPU of a shared server include other users' work`,
+    '',
+  );
+  for (const setup of results) lines.push(...setupLines(setup, machine.cores));
   if ('skipped' in catalog) lines.push(`Catalog search: skipped: ${catalog.skipped}`);
   else if ('error' in catalog) lines.push(`Catalog search: error: ${String(catalog.error)}`);
   else {
     const latency = catalog.latency_ms as { p50: number; p90: number; p99: number; max: number; mean: number };
     lines.push(
-      `Catalog search (${String(catalog.offers_in_file)} offers in the generated catalog.yml; ${String(catalog.queries)} queries (of ${String(catalog.queries_requested)} asked, ${String(catalog.time_budget_s)} s budget) over ${String(catalog.distinct_queries)} distinct, limit ${String(catalog.limit)}; in-process searchCatalog, one at a time)`,
+      `Catalog search (${String(catalog.offers_in_file)} offers; ${String(catalog.queries)} queries over ${String(catalog.distinct_queries)} distinct, limit ${String(catalog.limit)}; in-process searchCatalog, one at a time)`,
       `  load ${String(catalog.load_ms)} ms (generate ${String(catalog.generate_ms)} ms), first query ${String(catalog.first_query_ms)} ms, ` +
-        `p50 ${fmt(latency.p50, 3)} ms, p90 ${fmt(latency.p90, 3)} ms, p99 ${fmt(latency.p99, 3)} ms, max ${fmt(latency.max, 3)} ms, ${String(catalog.queries_per_s)} queries/s`,
-      `  mean hits ${String(catalog.mean_hits)}, empty results ${String(catalog.empty_results)}, RSS after load ${String(catalog.rss_mb_after_load)} MB (+${String(catalog.rss_mb_growth)} MB)`,
+        `p50 ${fmt(latency.p50, 3)} ms, p90 ${fmt(latency.p90, 3)} ms, p99 ${fmt(latency.p99, 3)} ms, max ${fmt(latency.max, 3)} ms, ${String(catalog.queries_per_s)} queries/s; RSS after load ${String(catalog.rss_mb_after_load)} MB`,
     );
   }
   lines.push('skipped' in telegram ? `Telegram latency: skipped: ${telegram.skipped}` : `Telegram latency: ${JSON.stringify(telegram.result)}`);
-  if (floor) {
-    lines.push('', `Floors for comparison (BENCH_FLOOR=1): ${JSON.stringify(floor)}`);
-  }
+  if (floor) lines.push('', `Floors (BENCH_FLOOR=1, server stopped): ${JSON.stringify(floor)}`);
+  lines.push('', ...targetLines(results, floor));
   console.log(lines.join('\n'));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main
 
-async function main(): Promise<number> {
-  const cores = machineCores();
-  const machine = { ...cores, node: process.version, os: `${platform()} ${release()} ${arch()}`, load_avg_at_start: loadavg().map((v) => round(v, 2)) };
-  const build = gitDescribe();
-  log(`${machine.cores} cores (${machine.model}), build ${build}, run ${runId}`);
+/** Background POSTs at a fixed rate, in a process of its own (bench/paced-load.ts). */
+async function startBackgroundLoad(url: string): Promise<{ child: Child; stop: () => Promise<unknown> } | undefined> {
+  if (settings.e2eBackgroundRps <= 0) return undefined;
+  let started: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  // node with tsx's loader, not the tsx command: one process, which gets the SIGTERM itself and prints its result.
+  const child = spawnChild('paced-load', process.execPath, ['--import', 'tsx', join(root, 'bench', 'paced-load.ts'), url, String(settings.e2eBackgroundRps)], {
+    cwd: root,
+    onLine: (line) => line.startsWith('PACED_STARTED') && started(),
+  });
+  await Promise.race([ready, sleep(30_000)]);
+  return {
+    child,
+    stop: async () => {
+      await stopChild(child, 10_000);
+      const line = child.stdout().split('\n').find((l) => l.startsWith('PACED_RESULT '));
+      return line ? (JSON.parse(line.slice('PACED_RESULT '.length)) as unknown) : { error: child.tail().slice(-500) };
+    },
+  };
+}
 
-  const prefix = `supportbot-bench-${runId}`;
+interface RunningSetup {
+  server: Server;
+  info: Record<string, unknown>;
+  components: () => ComponentSelectors;
+  stop: () => Promise<void>;
+}
+
+/** A fresh database (or embedded DATA_DIR) and Redis prefix, and the setup's processes on them. */
+async function startSetup(setup: SetupId, fake: { url: string }, tag: string): Promise<RunningSetup> {
+  const external = setup !== 'embedded';
+  const prefix = `supportbot-bench-${runId}-${tag}`;
+  const dbTag = tag.replace(/\W/g, '_');
   let databaseUrl: string | undefined;
-  let databaseNote: string;
-  if (settings.embedded) {
-    databaseNote = 'embedded PostgreSQL in a temp DATA_DIR (BENCH_EMBEDDED=1)';
-  } else if (settings.databaseUrl) {
+  let databaseName: string | undefined;
+  let databaseNote = 'embedded PostgreSQL in a temp DATA_DIR';
+  if (external && settings.databaseUrl) {
     databaseUrl = settings.databaseUrl;
+    databaseName = new URL(databaseUrl).pathname.slice(1);
     databaseNote = `PostgreSQL at BENCH_DATABASE_URL ${redactUrl(databaseUrl)} (kept)`;
-  } else {
-    const name = `supportbot_bench_${runId}`;
+  } else if (external) {
+    const name = `supportbot_bench_${runId}_${dbTag}`;
+    databaseName = name;
     databaseUrl = await createScratchDatabase(settings.pgAdminUrl, name);
     cleanups.push({ what: `drop database ${name}`, run: () => dropScratchDatabase(settings.pgAdminUrl, name) });
     databaseNote = `PostgreSQL scratch database ${name} at ${redactUrl(settings.pgAdminUrl.replace(/\/[^/]*$/, '/'))} (dropped at the end)`;
   }
-  let queueNote = 'in-process queue';
-  if (!settings.embedded) {
-    if (!(await redisAnswers(settings.redisUrl))) throw new Error(`Redis at ${redactUrl(settings.redisUrl)} does not answer (set BENCH_REDIS_URL, or BENCH_EMBEDDED=1)`);
-    cleanups.push({
-      what: `delete Redis keys ${prefix}:*`,
-      run: async () => log(`deleted ${await deleteRedisPrefix(settings.redisUrl, prefix)} Redis keys under ${prefix}:`),
+  if (external) {
+    cleanups.push({ what: `delete Redis keys ${prefix}:*`, run: async () => log(`deleted ${await deleteRedisPrefix(settings.redisUrl, prefix)} Redis keys under ${prefix}:`) });
+  }
+  const port = await freePort();
+  const env = serverEnv({ port, fakeUrl: fake.url, prefix, dataDir: makeTempDir(`data-${tag}`), databaseUrl, redis: external });
+  log(`${tag}: starting ${SETUP_ENTRIES[setup].map(([, script]) => `node dist/src/entry/${script}.js`).join(' + ')} on 127.0.0.1:${port}`);
+  const running: { server?: Server; shutdown?: Awaited<ReturnType<typeof stopServer>> } = {};
+  const info: Record<string, unknown> = {
+    database: databaseNote,
+    queue: external ? `BullMQ on Redis ${redactUrl(settings.redisUrl)}, BULLMQ_PREFIX=${prefix}` : 'in-process queue',
+  };
+  const stop = async () => {
+    if (running.server && !running.shutdown) running.shutdown = await stopServer(running.server);
+    for (const child of liveChildren()) if (['server', 'api', 'worker'].includes(child.name)) await stopChild(child, 10_000);
+    info.shutdown = running.shutdown;
+  };
+  cleanups.push({ what: `stop the ${tag} server`, run: stop });
+  const server = await startServer(setup, env, port);
+  running.server = server;
+  log(`${tag}: ready in ${server.startupMs} ms: ${server.url}`);
+  Object.assign(info, { processes: server.description, startup_ms: server.startupMs });
+  return { server, info, stop, components: () => componentSelectors(server.processes.map((p) => p.pid), databaseName) };
+}
+
+/**
+ * POST → reply by poll: first on a quiet server, then while the background load arrives (a
+ * message that waits longer than 10 s for its reply there counts as a timeout).
+ */
+async function endToEnd(running: RunningSetup, fake: { child: Child }, tag: string): Promise<SetupResult['e2e']> {
+  const { server } = running;
+  const options = { baseUrl: server.url, concurrency: settings.e2eConcurrency, pollMs: settings.e2ePollMs, timeoutMs: 30_000, modelReplyPrefix: 'Ответ:' };
+  const measure = async (background?: Child) => {
+    const sampler = new CpuSampler({
+      server: server.processes.map((p) => p.pid),
+      ...running.components(),
+      llm_fake: [fake.child.pid],
+      ...(background ? { background: [background.pid] } : {}),
     });
-    queueNote = `BullMQ on Redis ${redactUrl(settings.redisUrl)}, BULLMQ_PREFIX=${prefix} (keys deleted at the end)`;
+    sampler.start();
+    const result = await measureEndToEnd({ ...options, messages: settings.e2eMessages, ...(background ? { timeoutMs: 10_000 } : {}) });
+    return { ...result, cpu: sampler.stop() };
+  };
+  log(`${tag}: POST → reply: warm-up, then ${settings.e2eMessages} visitors, ${settings.e2eConcurrency} at a time, polling every ${settings.e2ePollMs} ms`);
+  await measureEndToEnd({ ...options, messages: Math.min(50, settings.e2eMessages) });
+  const quiet = await measure();
+  const background = await startBackgroundLoad(server.url);
+  if (!background) return quiet;
+  cleanups.push({ what: 'stop the background load', run: () => stopChild(background.child, 10_000) });
+  log(`${tag}: POST → reply again while ${settings.e2eBackgroundRps} background messages/s arrive`);
+  await sleep(2000);
+  const loaded = await measure(background.child);
+  return { ...quiet, under_load: { ...loaded, background: await background.stop() } };
+}
+
+async function runSetup(setup: SetupId, fake: { child: Child; url: string }, wrk: string | undefined): Promise<SetupResult> {
+  const running = await startSetup(setup, fake, setup);
+  await sleep(2000);
+  const idle = memorySnapshot(running.components());
+  let http: HttpSection | Skipped;
+  if (!wrk) http = { skipped: 'wrk is not installed: apt-get install wrk (Debian/Ubuntu), or set BENCH_WRK=/path/to/wrk' };
+  else http = await httpSection({ wrk, server: running.server, fakePid: fake.child.pid, components: running.components(), worker: setup !== 'api' });
+  const afterLoad = 'skipped' in http ? null : memorySnapshot(running.components());
+  checkInterrupted();
+  let e2e: SetupResult['e2e'];
+  if (setup === 'api') {
+    // The API role alone left every message of the HTTP phases unanswered: a worker started now
+    // would first work through that backlog. POST → reply runs on fresh api + worker processes.
+    log('api: stopping the server (SIGTERM); POST → reply on fresh api + worker processes (split)');
+    await running.stop();
+    const split = await startSetup('split', fake, 'api-e2e');
+    e2e = await endToEnd(split, fake, 'api + worker');
+    await split.stop();
+    running.info.e2e_server = split.info;
+  } else {
+    e2e = await endToEnd(running, fake, setup);
+    log(`${setup}: stopping the server (SIGTERM)`);
+    await running.stop();
+  }
+  return { setup, server: running.info, http, e2e, memory: { idle, after_load: afterLoad } };
+}
+
+async function main(): Promise<number> {
+  const cores = machineCores();
+  const machine = { ...cores, node: process.version, os: `${platform()} ${release()} ${arch()}`, load_avg_at_start: loadavg().map((v) => round(v, 2)) };
+  const build = gitDescribe();
+  log(`${machine.cores} cores (${machine.model}), build ${build}, run ${runId}, setups ${settings.setups.join(', ')}`);
+  log('building dist/ if the sources changed (node scripts/build.mjs --if-stale)');
+  const built = await runChild('build', process.execPath, [join(root, 'scripts', 'build.mjs'), '--if-stale'], { cwd: root, timeoutMs: 600_000 });
+  if (built.status.code !== 0) throw new Error(`build failed: ${built.tail}`);
+  if (settings.setups.some((s) => s !== 'embedded') && !(await redisAnswers(settings.redisUrl))) {
+    throw new Error(`Redis at ${redactUrl(settings.redisUrl)} does not answer (set BENCH_REDIS_URL, or BENCH_EMBEDDED=1)`);
   }
 
-  const dataDir = makeTempDir('data');
   log('starting the YandexGPT fake (a child process)');
   const fake = await startFakeLlm();
   let fakeStats: unknown = null;
@@ -676,65 +906,18 @@ async function main(): Promise<number> {
     if (line) fakeStats = JSON.parse(line.slice('FAKE_STATS '.length)) as unknown;
   };
   cleanups.push({ what: 'stop the YandexGPT fake', run: stopFake });
-
-  const port = await freePort();
-  const env = serverEnv({ port, fakeUrl: fake.url, prefix, dataDir, databaseUrl });
-  log(`starting the server (${settings.roles === 'all' ? 'tsx src/entry/start.ts' : 'tsx src/entry/api.ts + tsx src/entry/worker.ts'}) on 127.0.0.1:${port}`);
   log(`rate limits raised for the bench: RATE_LIMIT_MESSAGES_PER_MINUTE=${RAISED_LIMIT}, RATE_LIMIT_ADDRESS_PER_MINUTE=${RAISED_LIMIT}`);
-  const running: { server?: Server; shutdown?: Awaited<ReturnType<typeof stopServer>> } = {};
-  const stop = async () => {
-    if (running.server && !running.shutdown) running.shutdown = await stopServer(running.server);
-    // A server that failed to start: whatever it left running.
-    for (const child of liveChildren()) if (child.name === 'server' || child.name === 'api' || child.name === 'worker') await stopChild(child, 10_000);
-  };
-  cleanups.push({ what: 'stop the server', run: stop });
-  const server = await startServer(env, port);
-  running.server = server;
-  log(`ready in ${server.startupMs} ms: ${server.url}`);
-
-  const serverInfo: Record<string, unknown> = {
-    processes: server.description,
-    database: databaseNote,
-    queue: queueNote,
-    llm: `loopback YandexGPT fake (test/fakes/fake-yandex-gpt.ts via bench/fake-llm.ts) in its own process, answering at once${settings.llmDelayMs ? ` after ${settings.llmDelayMs} ms` : ''}; it shares the cores with the server and wrk`,
-    rate_limits_raised: { RATE_LIMIT_MESSAGES_PER_MINUTE: Number(RAISED_LIMIT), RATE_LIMIT_ADDRESS_PER_MINUTE: Number(RAISED_LIMIT) },
-    startup_ms: server.startupMs,
-  };
-
-  // 1. HTTP with wrk
-  let http: HttpSection | Skipped;
   const wrk = process.env.BENCH_WRK ? (isExecutable(process.env.BENCH_WRK) ? process.env.BENCH_WRK : undefined) : findExecutable('wrk');
-  if (!wrk) {
-    http = {
-      skipped: `wrk is not installed${process.env.BENCH_WRK ? ` at BENCH_WRK=${process.env.BENCH_WRK}` : ''}: apt-get install wrk (Debian/Ubuntu), or set BENCH_WRK=/path/to/wrk`,
-    };
-    log(http.skipped);
-  } else {
-    http = await httpSection({ wrk, server, fakePid: fake.child.pid });
+  if (!wrk) log('wrk is not installed: apt-get install wrk; the HTTP figures are skipped');
+
+  const results: SetupResult[] = [];
+  for (const setup of settings.setups) {
+    checkInterrupted();
+    results.push(await runSetup(setup, fake, wrk));
   }
-
-  // 2. POST → reply by poll
-  checkInterrupted();
-  log(`POST → reply: warm-up, then ${settings.e2eMessages} visitors, ${settings.e2eConcurrency} at a time, polling every ${settings.e2ePollMs} ms`);
-  const e2eOptions = {
-    baseUrl: server.url,
-    concurrency: settings.e2eConcurrency,
-    pollMs: settings.e2ePollMs,
-    timeoutMs: 30_000,
-    modelReplyPrefix: 'Ответ:',
-  };
-  await measureEndToEnd({ ...e2eOptions, messages: Math.min(50, settings.e2eMessages) });
-  const e2eSampler = new CpuSampler({ server: server.processes.map((p) => p.pid), llm_fake: [fake.child.pid] });
-  e2eSampler.start();
-  const e2e = await measureEndToEnd({ ...e2eOptions, messages: settings.e2eMessages });
-  const e2eCpu = e2eSampler.stop();
-
-  log('stopping the server (SIGTERM) and the fake');
-  await stop();
-  serverInfo.shutdown = running.shutdown;
   await stopFake();
 
-  // 3. floors, catalog, Telegram — with the server stopped, so they do not compete with it.
+  // Floors, catalog, Telegram — with every server stopped, so they do not compete with it.
   let floor: Record<string, unknown> | null = null;
   if (settings.floor) {
     checkInterrupted();
@@ -761,24 +944,23 @@ async function main(): Promise<number> {
       e2e_messages: settings.e2eMessages,
       e2e_concurrency: settings.e2eConcurrency,
       e2e_poll_ms: settings.e2ePollMs,
+      e2e_background_rps: settings.e2eBackgroundRps,
       catalog_offers: settings.catalogOffers,
       catalog_queries: settings.catalogQueries,
       catalog_seconds: settings.catalogSeconds,
-      roles: settings.roles,
-      embedded: settings.embedded,
+      setups: settings.setups,
+      web_concurrency: process.env.WEB_CONCURRENCY ?? null,
       llm_concurrency: Number(process.env.LLM_CONCURRENCY ?? 10),
       log_level: 'warn',
     },
-    server: serverInfo,
     llm_fake: fakeStats,
-    http,
-    e2e: { ...e2e, cpu: e2eCpu },
+    setups: results,
     catalog,
     telegram,
     streams,
     ...(floor ? { floor } : {}),
   };
-  report(result, http, { ...e2e, cpu: e2eCpu }, catalog, telegram, floor);
+  report(result, results, catalog, telegram, floor);
   console.log('skipped' in streams ? `Widget streams: skipped: ${String(streams.skipped)}` : `Widget streams: ${JSON.stringify(streams)}`);
   await cleanup();
   console.log(`BENCH_RESULT ${JSON.stringify(result)}`);

@@ -25,9 +25,11 @@ import type { ChannelOutbox, CoreDeps, ReplyJob } from './core/ports.js';
 import { receiveMessage } from './core/receive-message.js';
 import { recoverPending } from './core/recover-pending.js';
 import type { ChannelId } from './core/types.js';
+import { createPgAcceptMany } from './db/pg-accept-many.js';
 import { createPgConversationStore } from './db/pg-conversation-store.js';
 import { createPgDeliveryStore } from './db/pg-delivery-store.js';
 import { createPgHandoffStore } from './db/pg-handoff-store.js';
+import { batchAccepts, batchEnqueues } from './group-commit.js';
 import { createHttpApp, listen, type RunningServer } from './http/app.js';
 import { createCatalogRouter } from './http/catalog-routes.js';
 import { createMetrics } from './http/metrics.js';
@@ -89,12 +91,13 @@ export async function startApp(config: Config, logger: RootLogger, role: Role = 
 
 async function build(config: Config, logger: RootLogger, role: Role, stack: Array<() => Promise<void>>, stop: () => Promise<void>): Promise<App> {
   const connect = redisConnector(config, logger);
-  const sharedRedis = connect?.('client');
+  const sharedRedis = connect?.('shared');
   if (sharedRedis) stack.push(async () => void sharedRedis.disconnect());
 
   const database = await openDatabase(config, logger);
   stack.push(() => database.close());
-  const store = createPgConversationStore(database.pool);
+  // Concurrent accepts share one statement (src/group-commit.ts); every other method is the store's.
+  const store = batchAccepts(createPgConversationStore(database.pool), createPgAcceptMany(database.pool));
   const handoffs = createPgHandoffStore(database.pool);
 
   const knowledge = await createPromptsKnowledge({
@@ -149,7 +152,8 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
   const outboxes: Partial<Record<ChannelId, ChannelOutbox>> = {};
   const deps: CoreDeps = {
     store,
-    replies: replies.queue,
+    // BullMQ: concurrent enqueues share one addBulk round trip (src/group-commit.ts).
+    replies: replies.enqueueMany ? batchEnqueues(replies.queue, replies.enqueueMany) : replies.queue,
     model,
     knowledge,
     outboxes,

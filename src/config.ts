@@ -61,6 +61,7 @@ export const configSchema = z.object({
   SESSION_SECRET: z.string().min(16).optional().describe('signs admin sessions; unset: generated in DATA_DIR'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BULLMQ_PREFIX: z.string().min(1).default('supportbot').describe('key prefix of the BullMQ queues in Redis'),
+  WEB_CONCURRENCY: int(1, 64).optional().describe('HTTP processes of start:api (node:cluster); unset: one per CPU core'),
 });
 
 export type Config = z.infer<typeof configSchema>;

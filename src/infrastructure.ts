@@ -76,9 +76,11 @@ async function migrateWithLock(orm: Orm, url: string, logger: Logger): Promise<v
 /**
  * Makes Redis connections, or undefined without REDIS_URL. `worker` connections (BullMQ workers)
  * wait out an outage; `client` ones fail fast, so a request never hangs on Redis: the message is
- * already in the database and the recovery sweep enqueues it later.
+ * already in the database and the recovery sweep enqueues it later. The `shared` one (rate limits,
+ * reply signals: a few commands per request) is a `client` one that also sends every command of
+ * one event-loop turn in one write (ioredis auto-pipelining), which saves a syscall per command.
  */
-export type RedisConnector = (purpose: 'worker' | 'client') => Redis;
+export type RedisConnector = (purpose: 'worker' | 'client' | 'shared') => Redis;
 
 export function redisConnector(config: Config, logger: Logger): RedisConnector | undefined {
   const url = config.REDIS_URL;
@@ -87,6 +89,7 @@ export function redisConnector(config: Config, logger: Logger): RedisConnector |
     const redis = new Redis(url, {
       maxRetriesPerRequest: purpose === 'worker' ? null : 1,
       enableOfflineQueue: purpose === 'worker',
+      enableAutoPipelining: purpose === 'shared',
       connectTimeout: 5000,
     });
     redis.on('error', (error) => logger.warn({ err: error, purpose }, 'redis connection error'));

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import { groupMembers, readStat } from './processes.js';
+import { processTable, type ProcStat } from './processes.js';
 import { round } from './stats.js';
 
 export interface CpuFigures {
@@ -20,6 +20,17 @@ export interface CpuFigures {
   /** Everything else that ran on the machine meanwhile (other users' jobs too), percent of one core. */
   others: number | null;
   seconds: number;
+}
+
+/** Whether a process belongs to a group; `table` is the whole sample, for ancestry checks. */
+export type ProcessSelector = (pid: number, stat: ProcStat, table: Map<number, ProcStat>) => boolean;
+
+/** Whether `pid` descends from a process of one of the process groups `pgids`. */
+export function descendsFromGroups(pid: number, table: Map<number, ProcStat>, pgids: number[]): boolean {
+  for (let current = table.get(pid), hops = 0; current && hops < 64; current = table.get(current.ppid), hops += 1) {
+    if (pgids.includes(current.pgrp)) return true;
+  }
+  return false;
 }
 
 let clockTicks: number | undefined;
@@ -54,8 +65,11 @@ export class CpuSampler {
   private startedAt = 0;
   private timer?: NodeJS.Timeout;
 
-  /** `groups`: name → the process-group ids (leaders' pids) it covers. */
-  constructor(private readonly groups: Record<string, number[]>) {}
+  /**
+   * `groups`: name → the process-group ids (leaders' pids) it covers, or a predicate that picks
+   * processes from the machine's process table (sampled every half second).
+   */
+  constructor(private readonly groups: Record<string, number[] | ProcessSelector>) {}
 
   start(): void {
     this.startedAt = performance.now();
@@ -94,17 +108,16 @@ export class CpuSampler {
   }
 
   private sample(): void {
-    for (const [name, pgids] of Object.entries(this.groups)) {
+    const table = processTable();
+    for (const [name, selector] of Object.entries(this.groups)) {
       const first = this.first.get(name);
       const last = this.last.get(name);
       if (!first || !last) continue;
-      for (const pgid of pgids) {
-        for (const pid of groupMembers(pgid)) {
-          const stat = readStat(pid);
-          if (!stat) continue;
-          if (!first.has(pid)) first.set(pid, stat.ticks);
-          last.set(pid, stat.ticks);
-        }
+      const picks: ProcessSelector = Array.isArray(selector) ? (_pid, stat) => selector.includes(stat.pgrp) : selector;
+      for (const [pid, stat] of table) {
+        if (!picks(pid, stat, table)) continue;
+        if (!first.has(pid)) first.set(pid, stat.ticks);
+        last.set(pid, stat.ticks);
       }
     }
   }

@@ -173,6 +173,9 @@ export function groupMembers(pgid: number): number[] {
 }
 
 export interface ProcStat {
+  /** The command name (at most 15 characters), e.g. `node`, `postgres`, `redis-server`. */
+  comm: string;
+  ppid: number;
   pgrp: number;
   /** utime + stime + cutime + cstime, clock ticks. */
   ticks: number;
@@ -188,5 +191,61 @@ export function readStat(pid: number): ProcStat | undefined {
   // The command name (field 2) may hold spaces and parentheses: fields are counted after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const n = (i: number) => Number(fields[i] ?? 0);
-  return { pgrp: n(2), ticks: n(11) + n(12) + n(13) + n(14) };
+  const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+  return { comm, ppid: n(1), pgrp: n(2), ticks: n(11) + n(12) + n(13) + n(14) };
+}
+
+/** Every process on the machine with its /proc stat (Linux; empty elsewhere). */
+export function processTable(): Map<number, ProcStat> {
+  const table = new Map<number, ProcStat>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return table;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat) table.set(Number(entry), stat);
+  }
+  return table;
+}
+
+/** A process's command line, arguments joined by spaces ('' when gone). */
+export function readCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Memory of one process, MiB: resident (RSS) and proportional (PSS: shared pages split among their users, so sums add up). */
+export interface ProcessMemory {
+  pid: number;
+  comm: string;
+  rss_mb: number;
+  pss_mb: number | null;
+}
+
+export function readMemory(pid: number, comm: string): ProcessMemory | undefined {
+  const kb = (text: string, field: string) => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+    return match ? Number(match[1]) / 1024 : null;
+  };
+  try {
+    const rss = kb(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+    if (rss === null) return undefined;
+    let pss: number | null = null;
+    try {
+      pss = kb(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+    } catch {
+      // older kernels: RSS only
+    }
+    const mb = (value: number) => Math.round(value * 10) / 10;
+    return { pid, comm, rss_mb: mb(rss), pss_mb: pss === null ? null : mb(pss) };
+  } catch {
+    return undefined;
+  }
 }

@@ -94,6 +94,13 @@ export const POLL_PATHS = ['/api/v1/message', '/api/v1/message/', '/message', '/
  *       400: { description: Missing or malformed token, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  *       429: { description: Too many requests from this address, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  */
+/** The second result, unless the limit (first) refused: its error wins over any other. */
+function settled<T>(limit: PromiseSettledResult<void>, result: PromiseSettledResult<T>): T {
+  if (limit.status === 'rejected') throw limit.reason;
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 export function createWebRoutes(deps: WebRoutesDeps, options: WebRoutesOptions): Router {
   const router = express.Router();
   // Any content type is read as JSON: the widget's requests, and curl's without a header.
@@ -102,9 +109,16 @@ export function createWebRoutes(deps: WebRoutesDeps, options: WebRoutesOptions):
   const readMessage = createMessageReader(options.maxMessageChars);
 
   router.post(SEND_PATHS, async (req, res) => {
-    await limitAddress(req);
-    const token = parseChatToken(req.headers['chat-token']);
-    await new Promise<void>((resolve, reject) => json(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+    // The address limit's round trip overlaps reading the body; over the limit still answers 429 first.
+    const [limit, body] = await Promise.allSettled([
+      limitAddress(req),
+      (async () => {
+        const token = parseChatToken(req.headers['chat-token']);
+        await new Promise<void>((resolve, reject) => json(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+        return token;
+      })(),
+    ]);
+    const token = settled(limit, body);
     const { inbound, askForPerson } = readMessage(token, req.body, new Date());
     await deps.limits.message(token);
     const { message } = await deps.receive(inbound, askForPerson ? { askForPerson } : {});
@@ -112,9 +126,15 @@ export function createWebRoutes(deps: WebRoutesDeps, options: WebRoutesOptions):
   });
 
   router.get(POLL_PATHS, async (req, res) => {
-    await limitAddress(req);
-    const token = parseChatToken(req.headers['chat-token']);
-    const { version, knownEmpty } = await deps.signal.read(token);
+    // Both round trips at once (one Redis write with auto-pipelining); over the limit answers 429 first.
+    const [limit, read] = await Promise.allSettled([
+      limitAddress(req),
+      (async () => {
+        const token = parseChatToken(req.headers['chat-token']);
+        return { token, ...(await deps.signal.read(token)) };
+      })(),
+    ]);
+    const { token, version, knownEmpty } = settled(limit, read);
     if (knownEmpty) {
       res.json({ messages: [] });
       return;

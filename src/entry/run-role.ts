@@ -5,8 +5,10 @@ import { renderBanner } from '../banner.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../core/errors.js';
 import { createLogger } from '../logger.js';
+import { startHeartbeat } from './heartbeat.js';
 
-export async function runRole(role: Role): Promise<void> {
+/** `banner`: print the start-up banner (one process of a cluster does). @defaultValue true */
+export async function runRole(role: Role, options: { banner?: boolean } = {}): Promise<void> {
   let config;
   try {
     config = loadConfig();
@@ -33,8 +35,10 @@ export async function runRole(role: Role): Promise<void> {
     logger.flush();
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT', 0));
-  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  // `on`, not `once`: a cluster worker gets Ctrl-C from the terminal and again from its primary,
+  // and a second signal must not kill it mid-shutdown (shutdown runs once).
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   process.on('uncaughtException', (error) => {
     logger.fatal({ err: error }, 'uncaught exception');
     void shutdown('uncaughtException', 1);
@@ -55,6 +59,8 @@ export async function runRole(role: Role): Promise<void> {
     throw error;
   }
   logger.info({ ...app.info }, 'started');
-  process.stdout.write(`\n${renderBanner(app.info, resolve(config.PROMPTS_DIR))}\n\n`);
+  // The worker serves no HTTP: its container health check reads this heartbeat instead.
+  if (role === 'worker') startHeartbeat(app);
+  if (options.banner !== false) process.stdout.write(`\n${renderBanner(app.info, resolve(config.PROMPTS_DIR))}\n\n`);
   if (stopping) await app.stop();
 }

@@ -14,6 +14,7 @@ export function buildOpenApiDocument(version: string): object {
         description: 'Web chat API (wire-compatible with the original service), catalog search, Telegram webhooks and operations endpoints.',
       },
     },
-    apis: [`${root}channels/**/*.ts`, `${root}src/http/**/*.ts`],
+    // Under tsx the sources, in production the compiled files (tsc keeps the comments).
+    apis: [`${root}channels/**/*.[jt]s`, `${root}src/http/**/*.[jt]s`],
   });
 }

@@ -86,6 +86,10 @@ export function createBullJobBackend<T extends object>(options: BullJobBackendOp
       requeue: (jobId, data) => add(jobId, data, true),
     },
 
+    async enqueueMany(jobs) {
+      await queue.addBulk(jobs.map(({ jobId, data }) => ({ name: name as never, data: data as never, opts: { jobId } })));
+    },
+
     async startWorker(processor, workerOptions: JobWorkerOptions) {
       if (worker) throw new Error(`queue ${name}: worker already started`);
       drainMs = workerOptions.drainMs ?? drainMs;

@@ -37,6 +37,11 @@ export interface QueueDepth {
 
 export interface JobBackend<T> {
   queue: JobQueue<T>;
+  /**
+   * Adds several jobs in one round trip, each as `queue.enqueue` would (an id already waiting or
+   * running is left alone); all added or a rejection. Only where the backend gains from it.
+   */
+  enqueueMany?(jobs: Array<{ jobId: string; data: T }>): Promise<void>;
   /** Starts consuming; call at most once. */
   startWorker(processor: JobProcessor<T>, options: JobWorkerOptions): Promise<void>;
   depth(): Promise<QueueDepth>;
