@@ -106,6 +106,16 @@ export function findColors(words: string[], options: { typos?: boolean } = {}): 
   return { colors, used };
 }
 
+/** The families neighbouring any of `families`. */
+export function neighbourFamilies(families: string[]): string[] {
+  const out: string[] = [];
+  for (const [x, y] of NEIGHBOURS) {
+    if (families.includes(x)) out.push(y);
+    if (families.includes(y)) out.push(x);
+  }
+  return out;
+}
+
 function neighbours(a: string[], b: string[]): boolean {
   return NEIGHBOURS.some(([x, y]) => (a.includes(x) && b.includes(y)) || (a.includes(y) && b.includes(x)));
 }
