@@ -90,7 +90,13 @@ export function findColors(words: string[], options: { typos?: boolean } = {}): 
     const two = i + 1 < stems.length ? `${stems[i]} ${stems[i + 1]}` : undefined;
     let key = two && BY_STEM.has(two) ? two : stems[i]!;
     let entry = BY_STEM.get(key);
-    if (!entry || !isColorForm(words[i]!, stems[i]!)) {
+    // A listed word as written ("опал", "бордо") is a colour even where Snowball cuts it oddly.
+    const listed = FORMS.get(words[i]!);
+    if (key !== two && listed) {
+      key = listed;
+      entry = BY_STEM.get(key);
+    }
+    if (!entry || (!listed && !isColorForm(words[i]!, stems[i]!))) {
       const typo = options.typos ? typoColor(words[i]!) : undefined;
       if (!typo) continue;
       key = typo;

@@ -116,7 +116,7 @@ export function transferList(data: CatalogIndexData): ArrayBuffer[] {
 /** The searchable index over index data built here or in a worker. */
 export function openCatalogIndex(data: CatalogIndexData): CatalogIndex {
   const text = new TermIndex(data.text);
-  const vocabulary = Vocabulary.over(data.keys, text.documents, (term) => text.documentFrequency(term));
+  const vocabulary = Vocabulary.over(data.keys, text.documents, (term) => text.documentFrequency(term), (prefix) => text.hasPrefix(prefix));
   return { shop: data.shop, offers: new OfferStore(data.offers), text, vocabulary, data };
 }
 

@@ -189,6 +189,11 @@ export class TermIndex {
     return out;
   }
 
+  /** Whether some term begins with `prefix` (the term itself included). */
+  hasPrefix(prefix: string): boolean {
+    return this.terms[this.lowerBound(prefix)]?.startsWith(prefix) ?? false;
+  }
+
   /** The first term id whose term is not less than `term`. */
   private lowerBound(term: string): number {
     let lo = 0;

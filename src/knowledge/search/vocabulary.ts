@@ -26,6 +26,7 @@ export class Vocabulary {
   private readonly keyed = new Map<string, KeyedTerm[]>();
   /** Where document frequencies come from when the vocabulary did not count them itself. */
   private external?: (term: string) => number;
+  private externalPrefix?: (prefix: string) => boolean;
 
   /** How many documents were added. */
   documents = 0;
@@ -34,10 +35,11 @@ export class Vocabulary {
    * A vocabulary whose frequencies another index keeps (the catalog's `TermIndex`), with the
    * phonetic keys `keysOnly` collected.
    */
-  static over(keys: VocabularyKeys, documents: number, frequency: (term: string) => number): Vocabulary {
+  static over(keys: VocabularyKeys, documents: number, frequency: (term: string) => number, hasPrefix: (prefix: string) => boolean): Vocabulary {
     const vocabulary = new Vocabulary();
     vocabulary.documents = documents;
     vocabulary.external = frequency;
+    vocabulary.externalPrefix = hasPrefix;
     for (let i = 0; i < keys.keys.length; i++) {
       const bucket = keys.buckets[i]!;
       const list = vocabulary.keyed.get(bucket) ?? [];
@@ -80,6 +82,13 @@ export class Vocabulary {
   /** In how many documents a processed term occurs. */
   documentFrequency(term: string): number {
     return this.external ? this.external(term) : (this.frequency.get(term) ?? 0);
+  }
+
+  /** Whether some term begins with `prefix` (the term itself included). */
+  hasPrefix(prefix: string): boolean {
+    if (this.externalPrefix) return this.externalPrefix(prefix);
+    for (const term of this.frequency.keys()) if (term.startsWith(prefix)) return true;
+    return false;
   }
 
   /**
