@@ -72,7 +72,7 @@ function wordAlternatives(word: string, vocabulary: Vocabulary): Alternative[] {
     if (swapped) alternatives.push({ terms: [swapped], weight: 0.85, fuzzy: 0, prefix: swapped.length >= 4 });
     if (!switched && !swapped) {
       const known = knownBeginning(stem, vocabulary);
-      if (known) alternatives.push({ terms: [known], weight: 0.7, fuzzy: 0, prefix: true });
+      if (known) alternatives.push({ terms: [known], weight: 0.85, fuzzy: 0, prefix: true });
     }
   }
   return alternatives;
