@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseCatalog } from '../src/knowledge/catalog/load-catalog.js';
+import { parseColors } from '../src/knowledge/folder/colors.js';
 import { buildCatalogIndex } from '../src/knowledge/search/catalog-index.js';
 import { rankOffers } from '../src/knowledge/search/rank-offers.js';
 import { parseSynonyms, type Synonyms } from '../src/knowledge/search/synonyms.js';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     catalog: { type: 'string' },
     set: { type: 'string' },
     synonyms: { type: 'string', default: 'prompts/synonyms.yml' },
+    colors: { type: 'string', default: 'prompts/colors.yml' },
     misses: { type: 'boolean', default: false },
   },
 });
@@ -42,7 +44,7 @@ const fmt = (x: number): string => x.toFixed(3);
 
 async function evaluateSet({ title, catalog: catalogFile, set }: EvalSet, synonyms: Synonyms): Promise<void> {
   const catalog = await parseCatalog(readFileSync(catalogFile, 'utf8'), catalogFile);
-  const index = await buildCatalogIndex(catalog);
+  const index = await buildCatalogIndex(catalog, parseColors(readFileSync(values.colors, 'utf8'), values.colors));
   const questions = JSON.parse(readFileSync(set, 'utf8')) as Array<{ q: string; class: string; relevant: Judgments }>;
   const ours: Search = (q) => rankOffers(index, synonyms, q, 10).map((r) => r.offer.id);
   const baselineSearch = createBaselineSearch(catalog.offers);

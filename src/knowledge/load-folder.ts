@@ -15,6 +15,7 @@ import { parseTemplate } from './folder/template.js';
 import { indexCatalog } from './search/index-catalog.js';
 import { buildFaqIndex } from './search/faq-index.js';
 import { buildSynonyms, parseSynonyms } from './search/synonyms.js';
+import { DEFAULT_PALETTE_SPEC, parseColors } from './folder/colors.js';
 import type { KnowledgeSnapshot } from './snapshot.js';
 
 /** The files of the folder, by role. */
@@ -24,6 +25,7 @@ export const PROMPT_FILES = {
   handoff: 'handoff.yml',
   faq: 'faq.jsonl',
   synonyms: 'synonyms.yml',
+  colors: 'colors.yml',
   catalogs: ['catalog.yml', 'catalog.xml', 'catalog.csv'],
 } as const;
 
@@ -93,6 +95,9 @@ export async function buildSnapshot(
   const synonymsText = texts[PROMPT_FILES.synonyms];
   const synonyms = synonymsText === undefined ? buildSynonyms([]) : parseSynonyms(synonymsText, join(dir, PROMPT_FILES.synonyms));
 
+  const colorsText = texts[PROMPT_FILES.colors];
+  const palette = colorsText === undefined ? DEFAULT_PALETTE_SPEC : parseColors(colorsText, join(dir, PROMPT_FILES.colors));
+
   let catalogKey: string;
   let sources: CatalogSource[];
   if (options.external) {
@@ -105,16 +110,18 @@ export async function buildSnapshot(
     }
     catalogKey = options.catalogKey ?? `folder:${createHash('sha1').update(sources.map((f) => f.text ?? '').join('\0')).digest('hex')}`;
   }
+  // Offers' colours are read with the colour file: an edit of it re-indexes the catalog.
+  if (colorsText !== undefined) catalogKey += `|colors:${createHash('sha1').update(colorsText).digest('hex')}`;
   const index = options.previous?.catalogKey === catalogKey
     ? options.previous.catalog
-    : await indexCatalog(sources, { worker: options.worker ?? false, onWorkerFailure: options.onWorkerFailure });
+    : await indexCatalog(sources, { worker: options.worker ?? false, onWorkerFailure: options.onWorkerFailure, palette });
   return { template, messages, handoff, faq, synonyms, catalog: index, catalogKey };
 }
 
 /** Loads the folder from disk; see the module comment. */
 export async function loadPromptsFolder(dir: string, options: LoadFolderOptions = {}): Promise<KnowledgeSnapshot> {
   const texts: PromptTexts = {};
-  for (const name of [PROMPT_FILES.system, PROMPT_FILES.messages, PROMPT_FILES.handoff, PROMPT_FILES.faq, PROMPT_FILES.synonyms]) {
+  for (const name of [PROMPT_FILES.system, PROMPT_FILES.messages, PROMPT_FILES.handoff, PROMPT_FILES.faq, PROMPT_FILES.synonyms, PROMPT_FILES.colors]) {
     texts[name] = (await readOptional(join(dir, name)))?.toString('utf8');
   }
   let catalogKey: string | undefined;

@@ -5,7 +5,7 @@
  * that give the event loop a turn, so a 50,000-offer catalog can be (re)indexed while the server
  * keeps answering; the snapshot that holds it is swapped in only when it is complete.
  */
-import { findColors, type ColorMention } from '../query/colors.js';
+import { DEFAULT_COLOR_FAMILIES, DEFAULT_COLOR_NEIGHBOURS, findColors, Palette, type ColorMention, type PaletteSpec } from '../query/colors.js';
 import { extractMeasures, type Measure } from '../query/measures.js';
 import { normalizeText, tokenize, tokenizeGroups } from '../text/normalize.js';
 import { stemWord } from '../text/stem.js';
@@ -25,6 +25,8 @@ export interface CatalogIndex {
   offers: OfferStore;
   text: TermIndex;
   vocabulary: Vocabulary;
+  /** The colour words offers were read with; questions are read with the same. */
+  palette: Palette;
   /** The content the index was made from, to hand to another thread. */
   data: CatalogIndexData;
 }
@@ -35,6 +37,7 @@ export interface CatalogIndexData {
   text: TermIndexData;
   offers: OfferStoreData;
   keys: VocabularyKeys;
+  palette: PaletteSpec;
 }
 
 /**
@@ -88,7 +91,9 @@ function processTerms(joined: string): string[] {
  * Builds the index data. With `yieldEvery`, gives the event loop a turn after that many
  * milliseconds of work (on the main thread); an indexing worker passes none.
  */
-export async function buildCatalogIndexData(catalog: Catalog, options: { yieldEveryMs?: number } = {}): Promise<CatalogIndexData> {
+export async function buildCatalogIndexData(catalog: Catalog, options: { yieldEveryMs?: number; palette?: PaletteSpec } = {}): Promise<CatalogIndexData> {
+  const spec = options.palette ?? { families: DEFAULT_COLOR_FAMILIES, neighbours: DEFAULT_COLOR_NEIGHBOURS };
+  const palette = new Palette(spec);
   const builder = new TermIndexBuilder(FIELDS.length);
   const store = new OfferStoreBuilder();
   const vocabulary = new Vocabulary();
@@ -98,13 +103,13 @@ export async function buildCatalogIndexData(catalog: Catalog, options: { yieldEv
     const fields = FIELDS.map((f) => document[f]);
     vocabulary.addKeysOnly(fields.join(' ').split(' '));
     builder.add(fields.map(processTerms));
-    store.add(offer, offerColors(offer), offerMeasures(offer));
+    store.add(offer, offerColors(offer, palette), offerMeasures(offer));
     if (options.yieldEveryMs !== undefined && performance.now() - sliceStarted > options.yieldEveryMs) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       sliceStarted = performance.now();
     }
   }
-  return { shop: catalog.shop, text: builder.finish(), offers: store.finish(), keys: vocabulary.keys() };
+  return { shop: catalog.shop, text: builder.finish(), offers: store.finish(), keys: vocabulary.keys(), palette: spec };
 }
 
 /** The buffers of index data, to transfer rather than copy to another thread. */
@@ -117,12 +122,12 @@ export function transferList(data: CatalogIndexData): ArrayBuffer[] {
 export function openCatalogIndex(data: CatalogIndexData): CatalogIndex {
   const text = new TermIndex(data.text);
   const vocabulary = Vocabulary.over(data.keys, text.documents, (term) => text.documentFrequency(term), (prefix) => text.hasPrefix(prefix));
-  return { shop: data.shop, offers: new OfferStore(data.offers), text, vocabulary, data };
+  return { shop: data.shop, offers: new OfferStore(data.offers), text, vocabulary, palette: new Palette(data.palette), data };
 }
 
 /** Builds the index on this thread, in slices that let the server keep answering. */
-export async function buildCatalogIndex(catalog: Catalog): Promise<CatalogIndex> {
-  return openCatalogIndex(await buildCatalogIndexData(catalog, { yieldEveryMs: SLICE_MS }));
+export async function buildCatalogIndex(catalog: Catalog, palette?: PaletteSpec): Promise<CatalogIndex> {
+  return openCatalogIndex(await buildCatalogIndexData(catalog, { yieldEveryMs: SLICE_MS, palette }));
 }
 
 function joinTokens(...texts: Array<string | undefined>): string {
@@ -144,9 +149,9 @@ function toDocument(offer: Offer): IndexedDocument {
   };
 }
 
-function offerColors(offer: Offer): ColorMention[] {
+function offerColors(offer: Offer, palette: Palette): ColorMention[] {
   const text = [offer.name, ...offer.params.filter((p) => COLOR_PARAM.test(p.name)).map((p) => p.value)].join(' ');
-  return findColors(tokenizeGroups(text).map((g) => g[0]!)).colors;
+  return findColors(tokenizeGroups(text).map((g) => g[0]!), { palette }).colors;
 }
 
 function offerMeasures(offer: Offer): Measure[] {

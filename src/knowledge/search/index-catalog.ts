@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { KnowledgeInvalidError } from '../errors.js';
+import type { PaletteSpec } from '../query/colors.js';
 import { parseCatalogSources, type CatalogSource } from '../catalog/load-catalog.js';
 import { buildCatalogIndex, openCatalogIndex, type CatalogIndex, type CatalogIndexData } from './catalog-index.js';
 import type { IndexJob, IndexReply } from './index-worker.js';
@@ -15,6 +16,8 @@ import type { IndexJob, IndexReply } from './index-worker.js';
 export interface IndexCatalogOptions {
   /** Build in a worker thread. @defaultValue true */
   worker?: boolean;
+  /** The colour words to read offers with. @defaultValue the built-in list */
+  palette?: PaletteSpec;
   /** Told why the worker could not be used, before the build falls back to this thread. */
   onWorkerFailure?: (error: unknown) => void;
 }
@@ -26,13 +29,13 @@ export interface IndexCatalogOptions {
 export async function indexCatalog(sources: CatalogSource[], options: IndexCatalogOptions = {}): Promise<CatalogIndex> {
   if (options.worker !== false) {
     try {
-      return openCatalogIndex(await runWorker({ sources }));
+      return openCatalogIndex(await runWorker({ sources, palette: options.palette }));
     } catch (error) {
       if (error instanceof KnowledgeInvalidError) throw error;
       options.onWorkerFailure?.(error);
     }
   }
-  return buildCatalogIndex(await parseCatalogSources(sources));
+  return buildCatalogIndex(await parseCatalogSources(sources), options.palette);
 }
 
 /**
@@ -74,6 +77,6 @@ function runWorker(job: IndexJob): Promise<CatalogIndexData> {
     // 40 MB Buffer held the event loop for over a second. The caller keeps its own bytes for a
     // fallback or a later rebuild.
     const sources = job.sources.map((s) => (s.bytes ? { ...s, bytes: Uint8Array.prototype.slice.call(s.bytes) } : s));
-    worker.postMessage({ sources } satisfies IndexJob, sources.flatMap((s) => (s.bytes ? [s.bytes.buffer as ArrayBuffer] : [])));
+    worker.postMessage({ sources, palette: job.palette } satisfies IndexJob, sources.flatMap((s) => (s.bytes ? [s.bytes.buffer as ArrayBuffer] : [])));
   });
 }

@@ -5,12 +5,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { KnowledgeInvalidError } from '../errors.js';
+import type { PaletteSpec } from '../query/colors.js';
 import { parseCatalogSources, type CatalogSource } from '../catalog/load-catalog.js';
 import { buildCatalogIndexData, transferList, type CatalogIndexData } from './catalog-index.js';
 
 /** What the main thread sends. */
 export interface IndexJob {
   sources: CatalogSource[];
+  palette?: PaletteSpec;
 }
 
 /** What the worker answers: the data, or the problem that stopped it. */
@@ -21,7 +23,7 @@ export type IndexReply =
 parentPort?.once('message', (job: IndexJob) => {
   void (async () => {
     try {
-      const data = await buildCatalogIndexData(await parseCatalogSources(job.sources));
+      const data = await buildCatalogIndexData(await parseCatalogSources(job.sources), { palette: job.palette });
       parentPort!.postMessage({ ok: true, data } satisfies IndexReply, transferList(data));
     } catch (error) {
       const invalid = error instanceof KnowledgeInvalidError

@@ -4,7 +4,7 @@
  * question they answer (coverage) before how strongly they match (BM25), so an offer that is
  * blue, a plotter film and 1,26 m wide beats one that only mentions "пленка" many times.
  */
-import { neighbourFamilies, type ColorMention } from '../query/colors.js';
+import { neighbourFamilies, type ColorMention, type Palette } from '../query/colors.js';
 import type { Measure } from '../query/measures.js';
 import { parseQuery, type ParsedQuery } from '../query/parse-query.js';
 import { CATALOG_MATCH_FIELDS, type CatalogIndex } from './catalog-index.js';
@@ -28,7 +28,7 @@ const OUT_OF_STOCK = 0.25;
 
 /** Ranks the catalog for a question, best first, at most `limit` offers. */
 export function rankOffers(index: CatalogIndex, synonyms: Synonyms, question: string, limit: number): RankedOffer[] {
-  const query = parseQuery(question);
+  const query = parseQuery(question, index.palette);
   const concepts = buildConcepts(query.words, index.vocabulary, synonyms);
   const match = matchConcepts(index.text, concepts, CATALOG_MATCH_FIELDS);
   const live = match.live;
@@ -46,7 +46,7 @@ export function rankOffers(index: CatalogIndex, synonyms: Synonyms, question: st
   const count = all ? index.offers.size : match.count;
   let maxText = 0;
   for (let i = 0; !all && i < count; i++) maxText = Math.max(maxText, match.score[match.candidates[i]!]!);
-  const colors = query.colors.map((c) => queryColor(index.offers, c));
+  const colors = query.colors.map((c) => queryColor(index.offers, c, index.palette));
   const credits = concepts.map((_, c) => match.credits[c]!);
 
   const candidates: Candidates = { id: new Int32Array(count), score: new Float64Array(count), coverage: new Float32Array(count), count: 0 };
@@ -102,13 +102,13 @@ interface QueryColor {
   neighbours: number;
 }
 
-function queryColor(store: OfferStore, color: ColorMention): QueryColor {
+function queryColor(store: OfferStore, color: ColorMention, palette: Palette): QueryColor {
   return {
     word: store.colorId(color.stem),
     // -2: any modifier will do; -3: a modifier no offer has (offers without one store -1).
     modifier: color.modifier ? (store.colorId(color.modifier) === -1 ? -3 : store.colorId(color.modifier)) : -2,
     families: store.familyMask(color.families),
-    neighbours: store.familyMask(neighbourFamilies(color.families)),
+    neighbours: store.familyMask(neighbourFamilies(color.families, palette)),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KnowledgeInvalidError } from '../../../src/knowledge/errors.js';
+import { parseColors } from '../../../src/knowledge/folder/colors.js';
 import { indexCatalog } from '../../../src/knowledge/search/index-catalog.js';
 import { rankOffers } from '../../../src/knowledge/search/rank-offers.js';
 import { buildSynonyms } from '../../../src/knowledge/search/synonyms.js';
@@ -48,5 +49,23 @@ describe('catalog indexing', () => {
 
     expect(ids(index, 'плекс 3 мм', 2)).toEqual(expect.arrayContaining(['acryl-3']));
     expect(ids(index, 'белое оргстекло 3 мм', 1)).toEqual(['opal-3']);
+  });
+});
+
+describe('colour file', () => {
+  it('reads offers and questions with the managers\' colour words', async () => {
+    const spec = parseColors('families:\n  red: [красный, кардинал]\n  blue: [синий]\nneighbours: []\n', 'colors.yml');
+    const named = { name: 'catalog.yml', text: catalogYml('<offer id="card"><url>https://shop.example/card</url><price>900</price><currencyId>RUB</currencyId><categoryId>11</categoryId><name>Пленка Oracal 641 кардинал</name></offer>') };
+
+    const withWord = await indexCatalog([named], { worker: true, palette: spec });
+    const withoutWord = await indexCatalog([named], { worker: false });
+
+    expect(ids(withWord, 'красная пленка oracal', 3)).toContain('card');
+    expect(ids(withoutWord, 'красная пленка oracal', 3)).not.toContain('card');
+  });
+
+  it('refuses a colour file with a family that is not a list of words, naming the line', () => {
+    expect(() => parseColors('families:\n  red: красный\n', 'colors.yml')).toThrow(KnowledgeInvalidError);
+    expect(() => parseColors('families:\n  red: [красный]\nneighbours:\n  - [red, pink]\n', 'colors.yml')).toThrow(/two families listed above/);
   });
 });
