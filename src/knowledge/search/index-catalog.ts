@@ -63,8 +63,9 @@ function runWorker(job: IndexJob): Promise<CatalogIndexData> {
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
-      fn();
-      void worker.terminate();
+      // The result is handed on once the worker is gone, so its heap (the parse's garbage) is
+      // released before the caller measures or builds anything else.
+      void worker.terminate().finally(fn);
     };
     worker.once('message', (reply: IndexReply) => settle(() => {
       if (reply.ok) resolve(reply.data);
