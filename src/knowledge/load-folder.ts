@@ -13,6 +13,7 @@ import { parseHandoff } from './folder/handoff.js';
 import { parseMessages } from './folder/messages.js';
 import { parseTemplate } from './folder/template.js';
 import { indexCatalog } from './search/index-catalog.js';
+import { sha1InSlices } from './catalog/in-slices.js';
 import { buildFaqIndex } from './search/faq-index.js';
 import { buildSynonyms, parseSynonyms } from './search/synonyms.js';
 import { DEFAULT_PALETTE_SPEC, parseColors } from './folder/colors.js';
@@ -56,14 +57,11 @@ async function readOptional(path: string): Promise<Buffer | undefined> {
 /** The folder's catalog files, read (not yet decoded or parsed), with a key of their content. */
 async function readCatalogFiles(dir: string): Promise<{ files: Array<{ name: string; bytes: Uint8Array }>; key: string }> {
   const files: Array<{ name: string; bytes: Uint8Array }> = [];
-  const hash = createHash('sha1');
   for (const name of PROMPT_FILES.catalogs) {
     const bytes = await readOptional(join(dir, name));
-    if (!bytes) continue;
-    hash.update(name).update(bytes);
-    files.push({ name, bytes });
+    if (bytes) files.push({ name, bytes });
   }
-  return { files, key: `folder:${hash.digest('hex')}` };
+  return { files, key: `folder:${await sha1InSlices(files.flatMap((f) => [f.name, f.bytes]))}` };
 }
 
 /** Whether the folder has a catalog file of its own. */

@@ -3,8 +3,8 @@
  * hash, so an unchanged feed is neither re-parsed nor re-indexed. Parsing (YML or CSV, by
  * content) happens with the indexing, off the main thread.
  */
-import { createHash } from 'node:crypto';
 import { CatalogFetchError } from '../errors.js';
+import { sha1InSlices } from './in-slices.js';
 import type { CatalogSource } from './load-catalog.js';
 
 /** A successfully fetched feed, not yet parsed. */
@@ -45,7 +45,7 @@ export async function fetchCatalogFeed(url: string, options: FetchFeedOptions): 
   } catch (error) {
     throw new CatalogFetchError(url, `reading the body: ${(error as Error).message}`, error);
   }
-  const key = `feed:${createHash('sha1').update(bytes).digest('hex')}`;
+  const key = `feed:${await sha1InSlices([bytes])}`;
   if (options.previous?.key === key) return options.previous;
   // A feed URL's extension says little ("/export?format=yml"): the parser goes by the content.
   const source = { name: url, bytes, contentType: response.headers.get('content-type') };
