@@ -9,6 +9,7 @@
  * reports what is missing instead of failing to compile.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -136,6 +137,9 @@ const catalogBytes = readdirSync(promptsDir)
   .filter((file) => file.startsWith('catalog.'))
   .reduce((sum, file) => sum + statSync(join(promptsDir, file)).size, 0);
 const rssBefore = process.memoryUsage().rss;
+// The event loop's delay while loading: a server answering requests meanwhile would wait this long.
+const loadDelay = monitorEventLoopDelay({ resolution: 10 });
+loadDelay.enable();
 const loadStarted = performance.now();
 let knowledge: SearchableKnowledge;
 try {
@@ -152,6 +156,8 @@ try {
   process.exit(0);
 }
 const loadMs = performance.now() - loadStarted;
+loadDelay.disable();
+const rssAfterLoad = process.memoryUsage().rss;
 if (typeof knowledge.searchCatalog !== 'function') {
   await knowledge.close?.();
   emit({ skipped: 'the knowledge base has no searchCatalog(query, limit)' });
@@ -185,6 +191,19 @@ for (let i = 0; i < queryCount && performance.now() - measuredStarted < budgetMs
   hits += count ?? 0;
 }
 const measuredMs = performance.now() - measuredStarted;
+
+// A burst: every query its own macrotask, as concurrent HTTP requests would be; the event-loop
+// delay histogram then shows how long one search keeps everything else waiting.
+const burstDelay = monitorEventLoopDelay({ resolution: 1 });
+const burstCount = Math.min(done, 500);
+burstDelay.enable();
+for (let i = 0; i < burstCount; i++) {
+  await new Promise<void>((resolve) => setImmediate(() => {
+    void knowledge.searchCatalog(queries[i % queries.length] as string, limit);
+    resolve();
+  }));
+}
+burstDelay.disable();
 const memory = process.memoryUsage();
 await knowledge.close?.();
 
@@ -202,7 +221,11 @@ emit({
   queries_per_s: round(done / (measuredMs / 1000), 1),
   mean_hits: round(hits / Math.max(1, done), 1),
   empty_results: empty,
-  rss_mb_after_load: round(memory.rss / 2 ** 20, 0),
+  load_event_loop_ms: { p99: round(loadDelay.percentile(99) / 1e6, 1), max: round(loadDelay.max / 1e6, 1) },
+  burst_event_loop_ms: { queries: burstCount, p50: round(burstDelay.percentile(50) / 1e6, 2), p99: round(burstDelay.percentile(99) / 1e6, 2), max: round(burstDelay.max / 1e6, 2) },
+  rss_mb_after_load: round(rssAfterLoad / 2 ** 20, 0),
+  rss_mb_after_searches: round(memory.rss / 2 ** 20, 0),
+  rss_mb_peak: round(process.resourceUsage().maxRSS / 1024, 0),
   rss_mb_growth: round((memory.rss - rssBefore) / 2 ** 20, 0),
   heap_used_mb: round(memory.heapUsed / 2 ** 20, 0),
 });

@@ -745,7 +745,10 @@ function report(result: Record<string, unknown>, results: SetupResult[], catalog
     lines.push(
       `Catalog search (${String(catalog.offers_in_file)} offers; ${String(catalog.queries)} queries over ${String(catalog.distinct_queries)} distinct, limit ${String(catalog.limit)}; in-process searchCatalog, one at a time)`,
       `  load ${String(catalog.load_ms)} ms (generate ${String(catalog.generate_ms)} ms), first query ${String(catalog.first_query_ms)} ms, ` +
-        `p50 ${fmt(latency.p50, 3)} ms, p90 ${fmt(latency.p90, 3)} ms, p99 ${fmt(latency.p99, 3)} ms, max ${fmt(latency.max, 3)} ms, ${String(catalog.queries_per_s)} queries/s; RSS after load ${String(catalog.rss_mb_after_load)} MB`,
+        `p50 ${fmt(latency.p50, 3)} ms, p90 ${fmt(latency.p90, 3)} ms, p99 ${fmt(latency.p99, 3)} ms, max ${fmt(latency.max, 3)} ms, ${String(catalog.queries_per_s)} queries/s`,
+      `  mean hits ${String(catalog.mean_hits)}, empty results ${String(catalog.empty_results)}, RSS after load ${String(catalog.rss_mb_after_load)} MB (+${String(catalog.rss_mb_growth)} MB), after searches ${String(catalog.rss_mb_after_searches)} MB, peak ${String(catalog.rss_mb_peak)} MB`,
+      `  event loop while loading: p99 ${String((catalog.load_event_loop_ms as { p99?: number } | undefined)?.p99)} ms, max ${String((catalog.load_event_loop_ms as { max?: number } | undefined)?.max)} ms; ` +
+        `during a burst of searches (one per macrotask): p99 ${String((catalog.burst_event_loop_ms as { p99?: number } | undefined)?.p99)} ms, max ${String((catalog.burst_event_loop_ms as { max?: number } | undefined)?.max)} ms`,
     );
   }
   lines.push('skipped' in telegram ? `Telegram latency: skipped: ${telegram.skipped}` : `Telegram latency: ${JSON.stringify(telegram.result)}`);

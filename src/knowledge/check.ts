@@ -32,7 +32,7 @@ export async function checkPromptsDir(promptsDir: string, options: CheckOptions 
     const feed = options.catalogUrl
       ? await fetchCatalogFeed(options.catalogUrl, { fetch: options.fetch ?? globalThis.fetch, timeoutMs: 120_000 })
       : undefined;
-    const snapshot = await loadPromptsFolder(promptsDir, { external: feed && { catalog: feed.catalog, key: feed.key } });
+    const snapshot = await loadPromptsFolder(promptsDir, { external: feed && { source: feed.source, key: feed.key } });
     const prompt = options.question === undefined
       ? undefined
       : composePrompt(snapshot, { question: options.question, history: [] }, {
@@ -40,7 +40,7 @@ export async function checkPromptsDir(promptsDir: string, options: CheckOptions 
         maxTokens: options.maxTokens ?? 2000,
         contextTokens: options.contextTokens ?? 32_000,
       });
-    return { ok: true, snapshot, summary: { offers: snapshot.catalog.offers.length, faq: snapshot.faq.entries.length }, prompt };
+    return { ok: true, snapshot, summary: { offers: snapshot.catalog.offers.size, faq: snapshot.faq.entries.length }, prompt };
   } catch (error) {
     if (error instanceof KnowledgeInvalidError) return { ok: false, problem: error.message };
     if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('knowledge.')) {

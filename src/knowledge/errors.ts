@@ -16,6 +16,8 @@ export class KnowledgeInvalidError extends AppError {
   readonly file: string;
   readonly line?: number;
   readonly offerId?: string;
+  /** The problem without its location, to rebuild the error where it crossed a thread. */
+  readonly reason: string;
 
   constructor(location: KnowledgeProblemLocation, reason: string, cause?: unknown) {
     const where = `${location.file}${location.line ? `:${location.line}` : ''}`;
@@ -24,6 +26,7 @@ export class KnowledgeInvalidError extends AppError {
     this.file = location.file;
     this.line = location.line;
     this.offerId = location.offerId;
+    this.reason = reason;
   }
 }
 

@@ -7,16 +7,16 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KnowledgeInvalidError } from './errors.js';
-import { decodeCatalog } from './catalog/decode.js';
-import { mergeCatalogs, parseCatalog } from './catalog/load-catalog.js';
+import type { CatalogSource } from './catalog/load-catalog.js';
 import { parseFaq } from './folder/faq.js';
 import { parseHandoff } from './folder/handoff.js';
 import { parseMessages } from './folder/messages.js';
 import { parseTemplate } from './folder/template.js';
-import { buildCatalogIndex } from './search/catalog-index.js';
+import { indexCatalog } from './search/index-catalog.js';
+import { sha1InSlices } from './catalog/in-slices.js';
 import { buildFaqIndex } from './search/faq-index.js';
 import { buildSynonyms, parseSynonyms } from './search/synonyms.js';
-import type { Catalog } from './catalog/offer.js';
+import { DEFAULT_PALETTE_SPEC, parseColors } from './folder/colors.js';
 import type { KnowledgeSnapshot } from './snapshot.js';
 
 /** The files of the folder, by role. */
@@ -26,6 +26,7 @@ export const PROMPT_FILES = {
   handoff: 'handoff.yml',
   faq: 'faq.jsonl',
   synonyms: 'synonyms.yml',
+  colors: 'colors.yml',
   catalogs: ['catalog.yml', 'catalog.xml', 'catalog.csv'],
 } as const;
 
@@ -34,7 +35,14 @@ export interface LoadFolderOptions {
   /** The snapshot in use, whose catalog index is reused when the catalog is unchanged. */
   previous?: KnowledgeSnapshot;
   /** A catalog from elsewhere (the CATALOG_URL feed) used instead of the folder's, with its key. */
-  external?: { catalog: Catalog; key: string };
+  external?: { source: CatalogSource; key: string };
+  /**
+   * Parse and index the catalog in a worker thread, so the event loop never stalls on a large
+   * one. @defaultValue false (tests and the command line build small catalogs in place)
+   */
+  worker?: boolean;
+  /** Told when the worker could not be used and the catalog was indexed on this thread. */
+  onWorkerFailure?: (error: unknown) => void;
 }
 
 async function readOptional(path: string): Promise<Buffer | undefined> {
@@ -46,17 +54,14 @@ async function readOptional(path: string): Promise<Buffer | undefined> {
   }
 }
 
-/** The folder's catalog files, read (not yet parsed), with a key of their content. */
-async function readCatalogFiles(dir: string): Promise<{ files: Array<{ name: string; text: string }>; key: string }> {
-  const files: Array<{ name: string; text: string }> = [];
-  const hash = createHash('sha1');
+/** The folder's catalog files, read (not yet decoded or parsed), with a key of their content. */
+async function readCatalogFiles(dir: string): Promise<{ files: Array<{ name: string; bytes: Uint8Array }>; key: string }> {
+  const files: Array<{ name: string; bytes: Uint8Array }> = [];
   for (const name of PROMPT_FILES.catalogs) {
     const bytes = await readOptional(join(dir, name));
-    if (!bytes) continue;
-    hash.update(name).update(bytes);
-    files.push({ name, text: decodeCatalog(bytes) });
+    if (bytes) files.push({ name, bytes });
   }
-  return { files, key: `folder:${hash.digest('hex')}` };
+  return { files, key: `folder:${await sha1InSlices(files.flatMap((f) => [f.name, f.bytes]))}` };
 }
 
 /** Whether the folder has a catalog file of its own. */
@@ -71,7 +76,11 @@ export type PromptTexts = Partial<Record<string, string>>;
  * Builds a snapshot from file texts, without touching the disk: the pure part of loading, used
  * by `loadPromptsFolder` and by tests. `dir` only prefixes file names in error messages.
  */
-export async function buildSnapshot(dir: string, texts: PromptTexts, options: LoadFolderOptions & { catalogKey?: string } = {}): Promise<KnowledgeSnapshot> {
+export async function buildSnapshot(
+  dir: string,
+  texts: PromptTexts,
+  options: LoadFolderOptions & { catalogKey?: string; catalogSources?: CatalogSource[] } = {},
+): Promise<KnowledgeSnapshot> {
   const required = (name: string): string => {
     const text = texts[name];
     if (text === undefined) throw new KnowledgeInvalidError({ file: join(dir, name) }, 'the file is missing');
@@ -84,45 +93,41 @@ export async function buildSnapshot(dir: string, texts: PromptTexts, options: Lo
   const synonymsText = texts[PROMPT_FILES.synonyms];
   const synonyms = synonymsText === undefined ? buildSynonyms([]) : parseSynonyms(synonymsText, join(dir, PROMPT_FILES.synonyms));
 
+  const colorsText = texts[PROMPT_FILES.colors];
+  const palette = colorsText === undefined ? DEFAULT_PALETTE_SPEC : parseColors(colorsText, join(dir, PROMPT_FILES.colors));
+
   let catalogKey: string;
-  let catalog: Catalog | undefined;
+  let sources: CatalogSource[];
   if (options.external) {
     catalogKey = options.external.key;
-    catalog = options.external.catalog;
+    sources = [options.external.source];
   } else {
-    const files = PROMPT_FILES.catalogs.filter((name) => texts[name] !== undefined);
-    if (files.length === 0) {
+    sources = options.catalogSources ?? PROMPT_FILES.catalogs.filter((name) => texts[name] !== undefined).map((name) => ({ name: join(dir, name), text: texts[name]! }));
+    if (sources.length === 0) {
       throw new KnowledgeInvalidError({ file: join(dir, PROMPT_FILES.catalogs[0]) }, 'no catalog: add catalog.yml or catalog.csv (or set CATALOG_URL)');
     }
-    catalogKey = options.catalogKey ?? `folder:${createHash('sha1').update(files.map((f) => texts[f]).join('\0')).digest('hex')}`;
-    if (options.previous?.catalogKey !== catalogKey) {
-      catalog = mergeCatalogs(await Promise.all(files.map((name) => parseCatalog(texts[name]!, join(dir, name)))));
-      assertUniqueIds(catalog, files.map((name) => join(dir, name)).join(' + '));
-    }
+    catalogKey = options.catalogKey ?? `folder:${createHash('sha1').update(sources.map((f) => f.text ?? '').join('\0')).digest('hex')}`;
   }
-  const index = options.previous?.catalogKey === catalogKey ? options.previous.catalog : await buildCatalogIndex(catalog!);
+  // Offers' colours are read with the colour file: an edit of it re-indexes the catalog.
+  if (colorsText !== undefined) catalogKey += `|colors:${createHash('sha1').update(colorsText).digest('hex')}`;
+  const index = options.previous?.catalogKey === catalogKey
+    ? options.previous.catalog
+    : await indexCatalog(sources, { worker: options.worker ?? false, onWorkerFailure: options.onWorkerFailure, palette });
   return { template, messages, handoff, faq, synonyms, catalog: index, catalogKey };
 }
 
 /** Loads the folder from disk; see the module comment. */
 export async function loadPromptsFolder(dir: string, options: LoadFolderOptions = {}): Promise<KnowledgeSnapshot> {
   const texts: PromptTexts = {};
-  for (const name of [PROMPT_FILES.system, PROMPT_FILES.messages, PROMPT_FILES.handoff, PROMPT_FILES.faq, PROMPT_FILES.synonyms]) {
+  for (const name of [PROMPT_FILES.system, PROMPT_FILES.messages, PROMPT_FILES.handoff, PROMPT_FILES.faq, PROMPT_FILES.synonyms, PROMPT_FILES.colors]) {
     texts[name] = (await readOptional(join(dir, name)))?.toString('utf8');
   }
   let catalogKey: string | undefined;
+  let catalogSources: CatalogSource[] | undefined;
   if (!options.external) {
     const read = await readCatalogFiles(dir);
-    for (const file of read.files) texts[file.name] = file.text;
+    catalogSources = read.files.map((file) => ({ name: join(dir, file.name), bytes: file.bytes }));
     catalogKey = read.key;
   }
-  return buildSnapshot(dir, texts, { ...options, catalogKey });
-}
-
-function assertUniqueIds(catalog: Catalog, file: string): void {
-  const seen = new Set<string>();
-  for (const offer of catalog.offers) {
-    if (seen.has(offer.id)) throw new KnowledgeInvalidError({ file, offerId: offer.id }, 'the same offer id is in both catalog files');
-    seen.add(offer.id);
-  }
+  return buildSnapshot(dir, texts, { ...options, catalogKey, catalogSources: catalogSources?.length ? catalogSources : undefined });
 }

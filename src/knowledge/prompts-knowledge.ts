@@ -12,6 +12,7 @@ import { rankOffers } from './search/rank-offers.js';
 import { watchFolder, type FolderWatch } from './watch-folder.js';
 import type { KnowledgeBase, Logger } from '../core/ports.js';
 import type { KnowledgeSnapshot } from './snapshot.js';
+import type { CatalogSource } from './catalog/load-catalog.js';
 
 /** Options of `createPromptsKnowledge`. */
 export interface PromptsKnowledgeOptions {
@@ -26,6 +27,11 @@ export interface PromptsKnowledgeOptions {
   watch?: boolean;
   /** The fetch used for the feed; a seam for tests. @defaultValue globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * Parse and index catalogs in a worker thread, so a large catalog never stalls the event loop.
+   * @defaultValue true
+   */
+  indexInWorker?: boolean;
   /** The clock for `{{date}}`. @defaultValue () => new Date() */
   now?: () => Date;
   /** Tokens reserved for the model's answer (YANDEX_GPT_MAX_TOKENS). @defaultValue 2000 */
@@ -68,39 +74,61 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
   const compose = { maxTokens: options.maxTokens ?? 2000, contextTokens: options.contextTokens ?? 32_000 };
   let feed: FetchedCatalog | undefined;
 
-  const external = (): { catalog: FetchedCatalog['catalog']; key: string } | undefined => feed && { catalog: feed.catalog, key: feed.key };
+  const external = (): { source: CatalogSource; key: string } | undefined => feed && { source: feed.source, key: feed.key };
+  const load = {
+    worker: options.indexInWorker ?? true,
+    onWorkerFailure: (error: unknown) => logger.warn({ err: error }, 'catalog indexing worker failed; indexing on the main thread'),
+  };
+  const withoutFeed = async (): Promise<FetchedCatalog | undefined> =>
+    (await hasFolderCatalog(promptsDir)) ? undefined : { source: { name: 'empty', catalog: { shop: {}, offers: [] } }, key: 'empty' };
 
   if (catalogUrl) {
     try {
       feed = await fetchCatalogFeed(catalogUrl, { fetch: fetchImpl, timeoutMs: FEED_TIMEOUT_MS });
-      logger.info({ url: catalogUrl, offers: feed.catalog.offers.length }, 'catalog feed loaded');
     } catch (error) {
       logger.warn({ err: error, url: catalogUrl }, 'catalog feed failed at start; using the folder catalog until it loads');
-      if (!(await hasFolderCatalog(promptsDir))) feed = { catalog: { shop: {}, offers: [] }, key: 'empty' };
+      feed = await withoutFeed();
     }
   }
-  let current = await loadPromptsFolder(promptsDir, { external: external() });
-  logger.info({ promptsDir, offers: current.catalog.offers.length, faq: current.faq.entries.length }, 'prompts folder loaded');
+  let current: KnowledgeSnapshot;
+  try {
+    current = await loadPromptsFolder(promptsDir, { external: external(), ...load });
+  } catch (error) {
+    // A feed that does not validate must not keep the process from starting: the folder's catalog stands in.
+    if (!(error instanceof KnowledgeInvalidError) || !catalogUrl || error.file !== catalogUrl) throw error;
+    logger.warn({ err: error, url: catalogUrl, line: error.line, offerId: error.offerId }, 'catalog feed invalid at start; using the folder catalog until it loads');
+    feed = await withoutFeed();
+    current = await loadPromptsFolder(promptsDir, { external: external(), ...load });
+  }
+  logger.info({ promptsDir, offers: current.catalog.offers.size, faq: current.faq.entries.length }, 'prompts folder loaded');
 
-  const loadAgain = async (reason: string): Promise<void> => {
+  const loadAgain = async (reason: string): Promise<KnowledgeInvalidError | undefined> => {
     try {
-      current = await loadPromptsFolder(promptsDir, { previous: current, external: external() });
-      logger.info({ reason, offers: current.catalog.offers.length, faq: current.faq.entries.length }, 'prompts reloaded');
+      // The new snapshot replaces the old one in one assignment once it is complete: searches
+      // meanwhile keep using the old index.
+      current = await loadPromptsFolder(promptsDir, { previous: current, external: external(), ...load });
+      logger.info({ reason, offers: current.catalog.offers.size, faq: current.faq.entries.length }, 'prompts reloaded');
+      return undefined;
     } catch (error) {
       if (!(error instanceof KnowledgeInvalidError)) throw error;
-      logger.warn({ file: error.file, line: error.line, offerId: error.offerId, reason: error.message }, 'prompts edit refused; the last good version stays in use');
+      const where = { file: error.file, line: error.line, offerId: error.offerId };
+      if (catalogUrl && error.file === catalogUrl) logger.warn({ err: error, url: catalogUrl, ...where }, 'catalog feed refresh failed; the last good catalog stays in use');
+      else logger.warn({ ...where, reason: error.message }, 'prompts edit refused; the last good version stays in use');
+      return error;
     }
   };
   // Folder edits and feed refreshes reload one after the other, so a slow reload that started
   // before a newer feed arrived cannot finish last and put the old catalog back.
-  let queue: Promise<void> = Promise.resolve();
-  const reload = (reason: string): Promise<void> => {
+  let queue: Promise<unknown> = Promise.resolve();
+  const reload = (reason: string): Promise<KnowledgeInvalidError | undefined> => {
     const next = queue.then(() => loadAgain(reason));
     queue = next.catch(() => undefined);
     return next;
   };
 
-  const watcher: FolderWatch | undefined = options.watch === false ? undefined : watchFolder(promptsDir, () => reload('folder changed'), logger);
+  const watcher: FolderWatch | undefined = options.watch === false ? undefined : watchFolder(promptsDir, async () => {
+    await reload('folder changed');
+  }, logger);
   await watcher?.ready;
 
   let timer: NodeJS.Timeout | undefined;
@@ -110,8 +138,10 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
     try {
       const fetched = await fetchCatalogFeed(catalogUrl!, { fetch: fetchImpl, timeoutMs: FEED_TIMEOUT_MS, previous: feed?.key === 'empty' ? undefined : feed });
       if (fetched !== feed) {
+        const before = feed;
         feed = fetched;
-        await reload('catalog feed refreshed');
+        // A feed that does not validate is dropped, so later folder edits keep the last good one.
+        if ((await reload('catalog feed refreshed')) && feed === fetched) feed = before;
       }
     } catch (error) {
       const where = error instanceof KnowledgeInvalidError ? { file: error.file, line: error.line, offerId: error.offerId } : {};

@@ -1,18 +1,15 @@
 /**
- * The catalog feed at CATALOG_URL: fetched with a timeout, parsed as YML or CSV, and identified
- * by its ETag so an unchanged feed is neither re-parsed nor re-indexed.
+ * The catalog feed at CATALOG_URL: fetched with a timeout and identified by its ETag and content
+ * hash, so an unchanged feed is neither re-parsed nor re-indexed. Parsing (YML or CSV, by
+ * content) happens with the indexing, off the main thread.
  */
-import { createHash } from 'node:crypto';
 import { CatalogFetchError } from '../errors.js';
-import { decodeCatalog } from './decode.js';
-import { looksLikeXml } from './load-catalog.js';
-import { parseCsv } from './parse-csv.js';
-import { parseYml } from './parse-yml.js';
-import type { Catalog } from './offer.js';
+import { sha1InSlices } from './in-slices.js';
+import type { CatalogSource } from './load-catalog.js';
 
-/** A successfully fetched and parsed feed. */
+/** A successfully fetched feed, not yet parsed. */
 export interface FetchedCatalog {
-  catalog: Catalog;
+  source: CatalogSource;
   /** Changes when the feed's content does. */
   key: string;
   etag?: string;
@@ -27,8 +24,8 @@ export interface FetchFeedOptions {
 }
 
 /**
- * Fetches and parses the feed. Fails with `CatalogFetchError` when the feed cannot be fetched
- * and with `KnowledgeInvalidError` (naming the URL, line and offer) when it does not validate.
+ * Fetches the feed. Fails with `CatalogFetchError` when the feed cannot be fetched; whether it
+ * validates is found when it is indexed (`KnowledgeInvalidError` naming the URL, line and offer).
  */
 export async function fetchCatalogFeed(url: string, options: FetchFeedOptions): Promise<FetchedCatalog> {
   let response: Response;
@@ -48,10 +45,9 @@ export async function fetchCatalogFeed(url: string, options: FetchFeedOptions): 
   } catch (error) {
     throw new CatalogFetchError(url, `reading the body: ${(error as Error).message}`, error);
   }
-  const text = decodeCatalog(bytes, response.headers.get('content-type'));
-  const key = `feed:${createHash('sha1').update(text).digest('hex')}`;
+  const key = `feed:${await sha1InSlices([bytes])}`;
   if (options.previous?.key === key) return options.previous;
-  // A feed URL's extension says little ("/export?format=yml"): the content decides.
-  const catalog = looksLikeXml(text) ? await parseYml(text, url) : await parseCsv(text, url);
-  return { catalog, key, etag: response.headers.get('etag') ?? undefined };
+  // A feed URL's extension says little ("/export?format=yml"): the parser goes by the content.
+  const source = { name: url, bytes, contentType: response.headers.get('content-type') };
+  return { source, key, etag: response.headers.get('etag') ?? undefined };
 }

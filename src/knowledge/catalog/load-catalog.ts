@@ -1,4 +1,6 @@
 /** Picks the catalog parser by file name or, for a feed, by content. */
+import { KnowledgeInvalidError } from '../errors.js';
+import { decodeCatalog } from './decode.js';
 import { parseCsv } from './parse-csv.js';
 import { parseYml } from './parse-yml.js';
 import type { Catalog } from './offer.js';
@@ -13,8 +15,9 @@ export function looksLikeXml(text: string): boolean {
  * by its first character. `source` names the file or URL in errors.
  */
 export function parseCatalog(text: string, source: string): Promise<Catalog> {
-  if (/\.csv$/i.test(source)) return parseCsv(text, source);
-  if (/\.(yml|xml)$/i.test(source)) return parseYml(text, source);
+  const isUrl = /^https?:\/\//i.test(source);
+  if (!isUrl && /\.csv$/i.test(source)) return parseCsv(text, source);
+  if (!isUrl && /\.(yml|xml)$/i.test(source)) return parseYml(text, source);
   return looksLikeXml(text) ? parseYml(text, source) : parseCsv(text, source);
 }
 
@@ -26,4 +29,41 @@ export function mergeCatalogs(catalogs: Catalog[]): Catalog {
     shop: { ...rest.reduce((shop, c) => ({ ...c.shop, ...shop }), first.shop) },
     offers: catalogs.flatMap((c) => c.offers),
   };
+}
+
+/** A catalog file or feed body, as text or as bytes still to decode. */
+export interface CatalogSource {
+  /** The file path or feed URL: picks the parser and names the source in errors. */
+  name: string;
+  text?: string;
+  bytes?: Uint8Array;
+  /** The feed's Content-Type, which may declare its charset. */
+  contentType?: string | null;
+  /** An already parsed catalog (an empty stand-in while a feed has never loaded). */
+  catalog?: Catalog;
+}
+
+/**
+ * Decodes, parses and merges catalog sources. Throws `KnowledgeInvalidError` for a source that
+ * does not validate, or an offer id used in two of them.
+ */
+export async function parseCatalogSources(sources: CatalogSource[]): Promise<Catalog> {
+  const catalogs: Catalog[] = [];
+  for (const source of sources) {
+    if (source.catalog) {
+      catalogs.push(source.catalog);
+      continue;
+    }
+    const text = source.text ?? decodeCatalog(source.bytes ?? new Uint8Array(), source.contentType);
+    catalogs.push(await parseCatalog(text.replace(/^\uFEFF/, ''), source.name));
+  }
+  const catalog = mergeCatalogs(catalogs);
+  if (sources.length > 1) {
+    const seen = new Set<string>();
+    for (const offer of catalog.offers) {
+      if (seen.has(offer.id)) throw new KnowledgeInvalidError({ file: sources.map((s) => s.name).join(' + '), offerId: offer.id }, 'the same offer id is in both catalog files');
+      seen.add(offer.id);
+    }
+  }
+  return catalog;
 }

@@ -7,8 +7,11 @@
 import { withinOneEdit } from '../text/edit.js';
 import { stemWord } from '../text/stem.js';
 
-/** Colour families and the words (any form) that name them. */
-const FAMILIES: Record<string, string[]> = {
+/**
+ * The built-in colour families and the words (any form) that name them; `colors.yml` in the
+ * prompts folder replaces them with the managers' own list.
+ */
+export const DEFAULT_COLOR_FAMILIES: Record<string, string[]> = {
   white: ['белый', 'white', 'молочный', 'опал', 'опаловый', 'снежный', 'перламутровый'],
   black: ['черный', 'black', 'эбони'],
   grey: ['серый', 'grey', 'gray', 'графитовый', 'графит', 'антрацит', 'антрацитовый', 'пепельный', 'стальной', 'мокрый асфальт'],
@@ -38,34 +41,51 @@ export interface ColorMention {
 }
 
 /** Families that are close enough for a shade to count half ("серебристый" for "серый"). */
-const NEIGHBOURS: Array<[string, string]> = [
+export const DEFAULT_COLOR_NEIGHBOURS: Array<[string, string]> = [
   ['silver', 'grey'], ['gold', 'yellow'], ['red', 'pink'], ['red', 'orange'], ['violet', 'pink'], ['beige', 'brown'], ['beige', 'white'],
 ];
 
-const BY_STEM = new Map<string, { families: Set<string>; words: number }>();
-/** Inflected forms of one-word colours, to recognise a colour typed with a typo ("белыйй", "жолтый"). */
-const FORMS = new Map<string, string>();
+/** The colour data a palette is made from: plain data, so it can cross to the indexing worker. */
+export interface PaletteSpec {
+  families: Record<string, string[]>;
+  neighbours: Array<[string, string]>;
+}
+
+/** Colour words by stem, their inflected forms, and which families neighbour. */
+export class Palette {
+  readonly byStem = new Map<string, { families: Set<string>; words: number }>();
+  /** Inflected forms of one-word colours, to recognise a colour typed with a typo ("белыйй", "жолтый"). */
+  readonly forms = new Map<string, string>();
+
+  constructor(readonly spec: PaletteSpec) {
+    for (const [family, words] of Object.entries(spec.families)) {
+      for (const raw of words) {
+        const phrase = raw.toLowerCase().replace(/ё/g, 'е').trim();
+        const key = phrase.split(/[\s-]+/).map(stemWord).join(' ');
+        const entry = this.byStem.get(key) ?? { families: new Set<string>(), words: phrase.split(/[\s-]+/).length };
+        entry.families.add(family);
+        this.byStem.set(key, entry);
+        if (/[\s-]/.test(phrase)) continue;
+        const ending = phrase.slice(-2);
+        for (const form of ADJECTIVE_FORMS[ending]?.map((e) => phrase.slice(0, -2) + e) ?? [phrase]) this.forms.set(form, key);
+      }
+    }
+  }
+}
+
 const ADJECTIVE_FORMS: Record<string, string[]> = {
   ый: ['ый', 'ая', 'ое', 'ые', 'ую', 'ого', 'ой', 'ым', 'ых'],
   ий: ['ий', 'яя', 'ее', 'ие', 'юю', 'его', 'ей', 'им', 'их'],
   ой: ['ой', 'ая', 'ое', 'ые', 'ую', 'ого', 'ым', 'ых'],
 };
-for (const [family, words] of Object.entries(FAMILIES)) {
-  for (const phrase of words) {
-    const key = phrase.split(/[\s-]+/).map(stemWord).join(' ');
-    const entry = BY_STEM.get(key) ?? { families: new Set<string>(), words: phrase.split(/[\s-]+/).length };
-    entry.families.add(family);
-    BY_STEM.set(key, entry);
-    if (/[\s-]/.test(phrase)) continue;
-    const ending = phrase.slice(-2);
-    for (const form of ADJECTIVE_FORMS[ending]?.map((e) => phrase.slice(0, -2) + e) ?? [phrase]) FORMS.set(form, key);
-  }
-}
+
+/** The palette of the built-in colour words. */
+export const DEFAULT_PALETTE = new Palette({ families: DEFAULT_COLOR_FAMILIES, neighbours: DEFAULT_COLOR_NEIGHBOURS });
 
 /** The colour key of a word typed with one typo, for words long enough to tell a typo from another word. */
-function typoColor(word: string): string | undefined {
+function typoColor(word: string, palette: Palette): string | undefined {
   if (word.length < 6 || !/^[а-я]+$/.test(word)) return undefined;
-  for (const [form, key] of FORMS) if (withinOneEdit(word, form)) return key;
+  for (const [form, key] of palette.forms) if (withinOneEdit(word, form)) return key;
   return undefined;
 }
 
@@ -82,7 +102,9 @@ function isColorForm(word: string, stem: string): boolean {
  * a query can take them out of its free-text part. With `typos`, a colour word one typo away
  * counts too (for visitors' questions; catalogs are spelled right and large).
  */
-export function findColors(words: string[], options: { typos?: boolean } = {}): { colors: ColorMention[]; used: Set<number> } {
+export function findColors(words: string[], options: { typos?: boolean; palette?: Palette } = {}): { colors: ColorMention[]; used: Set<number> } {
+  const palette = options.palette ?? DEFAULT_PALETTE;
+  const BY_STEM = palette.byStem;
   const stems = words.map(stemWord);
   const colors: ColorMention[] = [];
   const used = new Set<number>();
@@ -90,8 +112,14 @@ export function findColors(words: string[], options: { typos?: boolean } = {}): 
     const two = i + 1 < stems.length ? `${stems[i]} ${stems[i + 1]}` : undefined;
     let key = two && BY_STEM.has(two) ? two : stems[i]!;
     let entry = BY_STEM.get(key);
-    if (!entry || !isColorForm(words[i]!, stems[i]!)) {
-      const typo = options.typos ? typoColor(words[i]!) : undefined;
+    // A listed word as written ("опал", "бордо") is a colour even where Snowball cuts it oddly.
+    const listed = palette.forms.get(words[i]!);
+    if (key !== two && listed) {
+      key = listed;
+      entry = BY_STEM.get(key);
+    }
+    if (!entry || (!listed && !isColorForm(words[i]!, stems[i]!))) {
+      const typo = options.typos ? typoColor(words[i]!, palette) : undefined;
       if (!typo) continue;
       key = typo;
       entry = BY_STEM.get(key)!;
@@ -106,8 +134,18 @@ export function findColors(words: string[], options: { typos?: boolean } = {}): 
   return { colors, used };
 }
 
+/** The families neighbouring any of `families`. */
+export function neighbourFamilies(families: string[], palette: Palette = DEFAULT_PALETTE): string[] {
+  const out: string[] = [];
+  for (const [x, y] of palette.spec.neighbours) {
+    if (families.includes(x)) out.push(y);
+    if (families.includes(y)) out.push(x);
+  }
+  return out;
+}
+
 function neighbours(a: string[], b: string[]): boolean {
-  return NEIGHBOURS.some(([x, y]) => (a.includes(x) && b.includes(y)) || (a.includes(y) && b.includes(x)));
+  return DEFAULT_COLOR_NEIGHBOURS.some(([x, y]) => (a.includes(x) && b.includes(y)) || (a.includes(y) && b.includes(x)));
 }
 
 /**

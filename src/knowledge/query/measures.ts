@@ -94,7 +94,12 @@ const WORDED = /(одно|двух|трех|четырех|пяти|шести|�
  */
 export function extractMeasures(text: string): { measures: Measure[]; rest: string } {
   const measures: Measure[] = [];
-  let rest = text.replace(WITH_UNIT, (...m: Array<string | undefined>) => {
+  let rest = text
+    // "1000ммx50м": each number with its own unit; the unit must not swallow the "x".
+    .replace(/(\d\s*(?:мм|см|м|mm|cm|m))x(?=\s*\d)/g, '$1 x ')
+    // "1,5 на 4 метра": a format written with "на", as customers say it.
+    .replace(new RegExp(String.raw`(\d)\s+на\s+(?=${NUM}\s*(?:мм|см|м(?![а-я])|метр|mm|cm|m(?![a-z])))`, 'g'), '$1x')
+    .replace(WITH_UNIT, (...m: Array<string | undefined>) => {
     const [, hintWord, op, a, to, b, c] = m;
     const unit = unitOf(m.slice(7, 7 + UNITS.length));
     if (!unit) return ' ';

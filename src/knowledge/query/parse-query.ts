@@ -5,7 +5,7 @@
 import { normalizeText, tokenizeGroups } from '../text/normalize.js';
 import { modifierFlags } from '../text/phrase-head.js';
 import { isStopWord } from '../text/stop-words.js';
-import { findColors, type ColorMention } from './colors.js';
+import { findColors, type ColorMention, type Palette } from './colors.js';
 import { extractMeasures, type Measure } from './measures.js';
 import { extractPriceAndStock, type PriceLimit } from './price.js';
 
@@ -28,12 +28,12 @@ export interface ParsedQuery {
 }
 
 /** Splits a question into its parts; never fails, an empty question gives an empty query. */
-export function parseQuery(question: string): ParsedQuery {
+export function parseQuery(question: string, palette?: Palette): ParsedQuery {
   const { measures, rest: afterMeasures } = extractMeasures(normalizeText(question));
   const { price, cheap, inStock, rest } = extractPriceAndStock(afterMeasures);
   const groups = tokenizeGroups(rest);
   const firsts = groups.map((g) => g[0]!);
-  const { colors, used } = findColors(firsts, { typos: true });
+  const { colors, used } = findColors(firsts, { typos: true, palette });
   const modifiers = modifierFlags(firsts, (w) => !isStopWord(w));
   const words = groups
     .map((group, i) => ({ group, modifier: modifiers[i]!, keep: !used.has(i) && !isStopWord(group[0]!) }))

@@ -62,9 +62,11 @@ export function extractPriceAndStock(text: string): { price?: PriceLimit; cheap:
     const [whole, a1, ma1, a2, ma2, b, mb, cur] = m as [string, ...Array<string | undefined>];
     const a = a1 ?? a2!;
     const ma = ma1 ?? ma2;
-    // "2-3 тыс": the multiplier written once applies to both ends.
-    const low = amount(a, ma ?? mb);
+    // "2-3 тыс": the multiplier written once applies to both ends, unless that would put the
+    // low end above the high one ("от 100 000 до 1,5 млн").
     const high = amount(b!, mb ?? ma);
+    const borrowed = amount(a, ma ?? mb);
+    const low = ma || borrowed <= high ? borrowed : amount(a, undefined);
     const dashed = a2 !== undefined;
     if (price || !isMoney(high, mb ?? ma, cur) || low > high || (dashed && !cur && !mb && !ma)) return whole;
     price = { min: low, max: high };

@@ -1,34 +1,43 @@
 /**
- * The searchable form of a catalog: a MiniSearch full-text index over each offer's name, brand,
- * category path, parameters and description, the vocabulary for query understanding, and each
- * offer's colours and measures. Built in chunks that give the event loop a turn, so a
- * 50,000-offer catalog can be (re)indexed while the server keeps answering.
+ * The searchable form of a catalog: a compact inverted index (`TermIndex`) over each offer's
+ * name, brand, category path, parameters and description, the vocabulary for query
+ * understanding, and each offer's colours and measures. Built in slices of a few milliseconds
+ * that give the event loop a turn, so a 50,000-offer catalog can be (re)indexed while the server
+ * keeps answering; the snapshot that holds it is swapped in only when it is complete.
  */
-import MiniSearch from 'minisearch';
-import { findColors, type ColorMention } from '../query/colors.js';
+import { DEFAULT_COLOR_FAMILIES, DEFAULT_COLOR_NEIGHBOURS, findColors, Palette, type ColorMention, type PaletteSpec } from '../query/colors.js';
 import { extractMeasures, type Measure } from '../query/measures.js';
 import { normalizeText, tokenize, tokenizeGroups } from '../text/normalize.js';
 import { stemWord } from '../text/stem.js';
 import { isStopWord } from '../text/stop-words.js';
 import { splitHead } from '../text/phrase-head.js';
-import { Vocabulary } from './vocabulary.js';
+import { OfferStore, OfferStoreBuilder, type OfferStoreData } from './offer-store.js';
+import { TermIndex, TermIndexBuilder, type TermIndexData } from './term-index.js';
+import { Vocabulary, type VocabularyKeys } from './vocabulary.js';
 import type { FieldRole } from './run-concepts.js';
+import type { MatchFields } from './match-concepts.js';
 import type { Catalog, Offer, ShopInfo } from '../catalog/offer.js';
 
-/** An offer with what the ranking needs besides text. */
-export interface IndexedOffer {
-  offer: Offer;
-  /** Colours named in the name or parameters. */
-  colors: ColorMention[];
-  measures: Measure[];
-}
-
-/** A catalog ready to search: the text index, the vocabulary and the offers' features, by the same ids. */
+/** A catalog ready to search: the text index, the vocabulary and the offers, by the same ids. */
 export interface CatalogIndex {
   shop: ShopInfo;
-  offers: IndexedOffer[];
-  text: MiniSearch<IndexedDocument>;
+  /** The offers, materialised on demand, with the fields ranking reads in typed arrays. */
+  offers: OfferStore;
+  text: TermIndex;
   vocabulary: Vocabulary;
+  /** The colour words offers were read with; questions are read with the same. */
+  palette: Palette;
+  /** The content the index was made from, to hand to another thread. */
+  data: CatalogIndexData;
+}
+
+/** Everything of an index as typed arrays and strings: what an indexing worker posts back. */
+export interface CatalogIndexData {
+  shop: ShopInfo;
+  text: TermIndexData;
+  offers: OfferStoreData;
+  keys: VocabularyKeys;
+  palette: PaletteSpec;
 }
 
 /**
@@ -37,7 +46,6 @@ export interface CatalogIndex {
  * what an offer is weighs more than what it is for.
  */
 interface IndexedDocument {
-  id: number;
   name: string;
   nameTail: string;
   brand: string;
@@ -47,7 +55,7 @@ interface IndexedDocument {
   description: string;
 }
 
-/** Index fields and their BM25 boosts. */
+/** Index fields, in the order of `TermIndex` field numbers, and their BM25 boosts. */
 export const CATALOG_FIELD_BOOST: Record<string, number> = {
   name: 3, nameTail: 1.5, brand: 2.5, category: 2, categoryTail: 1, params: 1.2, description: 0.4,
 };
@@ -58,7 +66,14 @@ export const CATALOG_FIELD_ROLE: Readonly<Record<string, FieldRole>> = {
 
 /** Description text beyond this is rarely about the product itself and slows indexing. */
 const DESCRIPTION_CHARS = 400;
-const CHUNK = 250;
+/** Work done between two turns of the event loop, ms: well under the 50 ms a stall may take. */
+const SLICE_MS = 8;
+const FIELDS = Object.keys(CATALOG_FIELD_BOOST) as Array<keyof IndexedDocument>;
+/** Boosts and roles by field number, for `matchConcepts`. */
+export const CATALOG_MATCH_FIELDS: MatchFields = {
+  boost: FIELDS.map((f) => CATALOG_FIELD_BOOST[f]!),
+  roles: FIELDS.map((f) => CATALOG_FIELD_ROLE[f] ?? 'mention'),
+};
 
 const COLOR_PARAM = /цвет|оттен|colou?r/i;
 
@@ -66,41 +81,63 @@ const COLOR_PARAM = /цвет|оттен|colou?r/i;
  * Documents are indexed by stem only; the query side adds roots and prefixes ("баннерная" finds
  * "баннер" by its root, "баннер" finds "баннерная" by prefix), which keeps the index half the size.
  */
-function processTerm(term: string): string | null {
-  return isStopWord(term) ? null : stemWord(term);
+function processTerms(joined: string): string[] {
+  const terms: string[] = [];
+  for (const token of joined.split(' ')) if (token && !isStopWord(token)) terms.push(stemWord(token));
+  return terms;
 }
 
-/** Builds the index; yields to the event loop between chunks of offers. */
-export async function buildCatalogIndex(catalog: Catalog): Promise<CatalogIndex> {
-  const text = new MiniSearch<IndexedDocument>({
-    fields: Object.keys(CATALOG_FIELD_BOOST),
-    tokenize: (joined) => joined.split(' '),
-    processTerm,
-  });
+/**
+ * Builds the index data. With `yieldEvery`, gives the event loop a turn after that many
+ * milliseconds of work (on the main thread); an indexing worker passes none.
+ */
+export async function buildCatalogIndexData(catalog: Catalog, options: { yieldEveryMs?: number; palette?: PaletteSpec } = {}): Promise<CatalogIndexData> {
+  const spec = options.palette ?? { families: DEFAULT_COLOR_FAMILIES, neighbours: DEFAULT_COLOR_NEIGHBOURS };
+  const palette = new Palette(spec);
+  const builder = new TermIndexBuilder(FIELDS.length);
+  const store = new OfferStoreBuilder();
   const vocabulary = new Vocabulary();
-  const offers: IndexedOffer[] = [];
-  for (let start = 0; start < catalog.offers.length; start += CHUNK) {
-    const documents = catalog.offers.slice(start, start + CHUNK).map((offer, i) => {
-      const document = toDocument(offer, start + i);
-      vocabulary.addDocument(Object.values(document).filter((v): v is string => typeof v === 'string').join(' ').split(' '));
-      offers.push({ offer, colors: offerColors(offer), measures: offerMeasures(offer) });
-      return document;
-    });
-    text.addAll(documents);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  let sliceStarted = performance.now();
+  for (const offer of catalog.offers) {
+    const document = toDocument(offer);
+    const fields = FIELDS.map((f) => document[f]);
+    vocabulary.addKeysOnly(fields.join(' ').split(' '));
+    builder.add(fields.map(processTerms));
+    store.add(offer, offerColors(offer, palette), offerMeasures(offer));
+    if (options.yieldEveryMs !== undefined && performance.now() - sliceStarted > options.yieldEveryMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
   }
-  return { shop: catalog.shop, offers, text, vocabulary };
+  return { shop: catalog.shop, text: builder.finish(), offers: store.finish(), keys: vocabulary.keys(), palette: spec };
+}
+
+/** The buffers of index data, to transfer rather than copy to another thread. */
+export function transferList(data: CatalogIndexData): ArrayBuffer[] {
+  const arrays = [...Object.values(data.text), ...Object.values(data.offers)];
+  return arrays.filter((a): a is Uint8Array => ArrayBuffer.isView(a)).map((a) => a.buffer as ArrayBuffer);
+}
+
+/** The searchable index over index data built here or in a worker. */
+export function openCatalogIndex(data: CatalogIndexData): CatalogIndex {
+  const text = new TermIndex(data.text);
+  const vocabulary = Vocabulary.over(data.keys, text.documents, (term) => text.documentFrequency(term), (prefix) => text.hasPrefix(prefix));
+  return { shop: data.shop, offers: new OfferStore(data.offers), text, vocabulary, palette: new Palette(data.palette), data };
+}
+
+/** Builds the index on this thread, in slices that let the server keep answering. */
+export async function buildCatalogIndex(catalog: Catalog, palette?: PaletteSpec): Promise<CatalogIndex> {
+  return openCatalogIndex(await buildCatalogIndexData(catalog, { yieldEveryMs: SLICE_MS, palette }));
 }
 
 function joinTokens(...texts: Array<string | undefined>): string {
   return tokenize(texts.filter(Boolean).join(' ')).join(' ');
 }
 
-function toDocument(offer: Offer, id: number): IndexedDocument {
+function toDocument(offer: Offer): IndexedDocument {
   const name = splitHead(tokenize(offer.name));
   const categories = offer.categoryPath.map((c) => splitHead(tokenize(c)));
   return {
-    id,
     name: name.head.join(' '),
     nameTail: name.tail.join(' '),
     brand: joinTokens(offer.vendor, offer.model, offer.vendorCode),
@@ -112,9 +149,9 @@ function toDocument(offer: Offer, id: number): IndexedDocument {
   };
 }
 
-function offerColors(offer: Offer): ColorMention[] {
+function offerColors(offer: Offer, palette: Palette): ColorMention[] {
   const text = [offer.name, ...offer.params.filter((p) => COLOR_PARAM.test(p.name)).map((p) => p.value)].join(' ');
-  return findColors(tokenizeGroups(text).map((g) => g[0]!)).colors;
+  return findColors(tokenizeGroups(text).map((g) => g[0]!), { palette }).colors;
 }
 
 function offerMeasures(offer: Offer): Measure[] {

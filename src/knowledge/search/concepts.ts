@@ -65,12 +65,40 @@ function wordAlternatives(word: string, vocabulary: Vocabulary): Alternative[] {
   if (word.length >= 3 && vocabulary.documentFrequency(stem) === 0) {
     // Typed with the wrong layout on, or with two letters swapped ("пелнка"), which edit-distance
     // fuzziness counts as two typos: only worth it when the word as typed means nothing.
-    const switched = stemWord(switchLayout(word));
-    if (vocabulary.documentFrequency(switched) > 0) alternatives.push(exact([switched], 0.9));
+    const switchedStem = stemWord(switchLayout(word));
+    const switched = vocabulary.documentFrequency(switchedStem) > 0;
+    if (switched) alternatives.push(exact([switchedStem], 0.9));
     const swapped = transpositions(word).map(stemWord).find((s) => vocabulary.documentFrequency(s) > 0);
     if (swapped) alternatives.push({ terms: [swapped], weight: 0.85, fuzzy: 0, prefix: swapped.length >= 4 });
+    if (!switched && !swapped) {
+      const known = knownBeginning(stem, vocabulary);
+      if (known) alternatives.push({ terms: [known], weight: 0.85, fuzzy: 0, prefix: true });
+    }
   }
   return alternatives;
+}
+
+/** Verb prefixes that make a verb of a trade word: "заламинировать", "отпечатать", "поклеить". */
+const VERB_PREFIX = /^(за|на|по|об|от|вы|пере|про|рас|рос)(?=[а-я]{5,})/;
+
+/**
+ * The longest beginning of an unknown Cyrillic word that starts a known term, for the shortened
+ * and colloquial forms of trade words ("ламинашка" → "ламина…", "перфорка" → "перфор…",
+ * "двусторонка" → "двусторон…", "светоотражайка"), and for a verb made of one
+ * ("заламинировать" → "ламинир…"). At least five letters and most of the word must remain, so
+ * an unrelated word is not reached by its first syllable.
+ */
+function knownBeginning(stem: string, vocabulary: Vocabulary): string | undefined {
+  if (!/^[а-я]{6,}$/.test(stem)) return undefined;
+  const bare = stem.replace(VERB_PREFIX, '');
+  for (const candidate of bare === stem ? [stem] : [bare, stem]) {
+    const shortest = Math.max(5, Math.ceil(candidate.length * 0.6));
+    for (let length = candidate.length - 1; length >= shortest; length--) {
+      const prefix = candidate.slice(0, length);
+      if (vocabulary.hasPrefix(prefix)) return prefix;
+    }
+  }
+  return undefined;
 }
 
 /** The word with each pair of neighbouring letters swapped. */

@@ -42,12 +42,16 @@ export function buildSynonyms(groups: string[][]): Synonyms {
  * A typo in a long word still matches ("плотер для резки" is "плоттер для резки").
  */
 export function matchSynonym(synonyms: Synonyms, stems: string[], at: number): { length: number; group: number } | undefined {
-  let best: { length: number; group: number } | undefined;
+  // The longest member wins; of equally long ones, one spelled exactly as typed beats one a typo
+  // away ("плекс" is the acrylic jargon word, not a typo of "флекс").
+  let best: { length: number; group: number; exact: boolean } | undefined;
   for (const { member, group } of synonyms.members) {
-    if (member.length <= (best?.length ?? 0) || at + member.length > stems.length) continue;
-    if (member.every((stem, i) => similarWord(stems[at + i]!, stem))) best = { length: member.length, group };
+    if (member.length < (best?.length ?? 0) || at + member.length > stems.length) continue;
+    if (!member.every((stem, i) => similarWord(stems[at + i]!, stem))) continue;
+    const exact = member.every((stem, i) => stems[at + i] === stem);
+    if (!best || member.length > best.length || (exact && !best.exact)) best = { length: member.length, group, exact };
   }
-  return best;
+  return best && { length: best.length, group: best.group };
 }
 
 /**

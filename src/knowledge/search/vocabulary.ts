@@ -11,15 +11,61 @@ interface KeyedTerm {
   term: string;
 }
 
+/** The phonetic keys of a vocabulary as plain arrays, to hand to another thread. */
+export interface VocabularyKeys {
+  buckets: string[];
+  keys: string[];
+  terms: string[];
+}
+
 /** Document frequencies of terms, and phonetic keys of words by script and key length. */
 export class Vocabulary {
   private readonly frequency = new Map<string, number>();
   private readonly seenWords = new Set<string>();
   /** By script ("lat" or "cyr") and key length. */
   private readonly keyed = new Map<string, KeyedTerm[]>();
+  /** Where document frequencies come from when the vocabulary did not count them itself. */
+  private external?: (term: string) => number;
+  private externalPrefix?: (prefix: string) => boolean;
 
   /** How many documents were added. */
   documents = 0;
+
+  /**
+   * A vocabulary whose frequencies another index keeps (the catalog's `TermIndex`), with the
+   * phonetic keys `keysOnly` collected.
+   */
+  static over(keys: VocabularyKeys, documents: number, frequency: (term: string) => number, hasPrefix: (prefix: string) => boolean): Vocabulary {
+    const vocabulary = new Vocabulary();
+    vocabulary.documents = documents;
+    vocabulary.external = frequency;
+    vocabulary.externalPrefix = hasPrefix;
+    for (let i = 0; i < keys.keys.length; i++) {
+      const bucket = keys.buckets[i]!;
+      const list = vocabulary.keyed.get(bucket) ?? [];
+      list.push({ key: keys.keys[i]!, term: keys.terms[i]! });
+      vocabulary.keyed.set(bucket, list);
+    }
+    return vocabulary;
+  }
+
+  /** Adds one document's words for their phonetic keys only (frequencies are kept elsewhere). */
+  addKeysOnly(tokens: Iterable<string>): void {
+    for (const token of tokens) if (/^[a-zа-я]{2,}$/.test(token)) this.addKey(token, stemWord(token));
+  }
+
+  /** The phonetic keys as plain arrays. */
+  keys(): VocabularyKeys {
+    const out: VocabularyKeys = { buckets: [], keys: [], terms: [] };
+    for (const [bucket, list] of this.keyed) {
+      for (const { key, term } of list) {
+        out.buckets.push(bucket);
+        out.keys.push(key);
+        out.terms.push(term);
+      }
+    }
+    return out;
+  }
 
   /** Adds one document's tokens; each distinct stem counts once per document. */
   addDocument(tokens: Iterable<string>): void {
@@ -35,7 +81,14 @@ export class Vocabulary {
 
   /** In how many documents a processed term occurs. */
   documentFrequency(term: string): number {
-    return this.frequency.get(term) ?? 0;
+    return this.external ? this.external(term) : (this.frequency.get(term) ?? 0);
+  }
+
+  /** Whether some term begins with `prefix` (the term itself included). */
+  hasPrefix(prefix: string): boolean {
+    if (this.externalPrefix) return this.externalPrefix(prefix);
+    for (const term of this.frequency.keys()) if (term.startsWith(prefix)) return true;
+    return false;
   }
 
   /**

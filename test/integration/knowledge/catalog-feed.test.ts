@@ -69,6 +69,28 @@ describe('the catalog feed at CATALOG_URL', () => {
     await waitFor(() => ids(knowledge!, 'баннер 510').includes('feed-2'), 10_000, { what: 'the new feed offer' });
   });
 
+  it('answers searches from the old catalog while a refreshed feed is indexed, then from the new one at once', async () => {
+    knowledge = await start();
+    const before = state.requests;
+    const many: Array<[string, string, number]> = Array.from({ length: 2000 }, (_, i) => [`big-${i}`, `Баннер литой ${i} серия`, 100 + i]);
+    state.body = feed([...many, ['feed-new', 'Пленка из фида синяя новая', 700]]);
+
+    // The event loop keeps turning while the worker indexes: every turn searches once.
+    const seen: string[] = [];
+    await waitFor(async () => {
+      seen.push(knowledge!.searchCatalog('синяя пленка', 1)[0]?.id ?? 'none');
+      await new Promise((resolve) => setImmediate(resolve));
+      return seen.at(-1) === 'feed-new';
+    }, 100_000, { what: 'the refreshed feed', intervalMs: 1 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; last results: ${seen.slice(-3).join(' | ')}; requests ${state.requests - before}`);
+    });
+
+    const switchedAt = seen.indexOf('feed-new');
+    expect(state.requests).toBeGreaterThan(before);
+    expect(seen.slice(0, switchedAt).every((r) => r === 'feed-1')).toBe(true);
+    expect(seen.slice(switchedAt).every((r) => r === 'feed-new')).toBe(true);
+  }, 120_000);
+
   it('keeps the last good catalog when the feed answers an error, then recovers', async () => {
     knowledge = await start();
 

@@ -1,0 +1,84 @@
+/**
+ * Builds a catalog index for a running process: in a worker thread, so parsing and indexing a
+ * 50,000-offer feed never stall the event loop, and the parse's garbage never enters the main
+ * heap. Where a worker cannot be started, the same work runs here in slices instead.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { KnowledgeInvalidError } from '../errors.js';
+import type { PaletteSpec } from '../query/colors.js';
+import { parseCatalogSources, type CatalogSource } from '../catalog/load-catalog.js';
+import { copyInSlices } from '../catalog/in-slices.js';
+import { buildCatalogIndex, openCatalogIndex, type CatalogIndex, type CatalogIndexData } from './catalog-index.js';
+import type { IndexJob, IndexReply } from './index-worker.js';
+
+/** How to build. */
+export interface IndexCatalogOptions {
+  /** Build in a worker thread. @defaultValue true */
+  worker?: boolean;
+  /** The colour words to read offers with. @defaultValue the built-in list */
+  palette?: PaletteSpec;
+  /** Told why the worker could not be used, before the build falls back to this thread. */
+  onWorkerFailure?: (error: unknown) => void;
+}
+
+/**
+ * Parses and indexes catalog sources. Throws `KnowledgeInvalidError` when a source does not
+ * validate, whichever thread found it.
+ */
+export async function indexCatalog(sources: CatalogSource[], options: IndexCatalogOptions = {}): Promise<CatalogIndex> {
+  if (options.worker !== false) {
+    try {
+      // The bytes are copied (in slices) and the copy's memory moved to the worker, not cloned:
+      // the caller keeps its own for a fallback or a later rebuild.
+      const copies = await Promise.all(sources.map(async (s) => (s.bytes ? { ...s, bytes: await copyInSlices(s.bytes) } : s)));
+      return openCatalogIndex(await runWorker({ sources: copies, palette: options.palette }));
+    } catch (error) {
+      if (error instanceof KnowledgeInvalidError) throw error;
+      options.onWorkerFailure?.(error);
+    }
+  }
+  return buildCatalogIndex(await parseCatalogSources(sources), options.palette);
+}
+
+/**
+ * Started from TypeScript sources (tsx, vitest), the worker must first register tsx's loader
+ * itself: Node 20 does not pass `--import` loader hooks on to worker threads. A compiled build
+ * runs the `.js` file as it is.
+ */
+const fromSource = import.meta.url.endsWith('.ts');
+// Resolved once at import: under tsx a require.resolve waits on the loader thread, which is
+// busy while a worker starts. tsx's ESM API is exported for `import` as .mjs beside the .cjs.
+const tsxApi = fromSource ? pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs') : '';
+
+function createWorker(): Worker {
+  if (!fromSource) return new Worker(new URL('./index-worker.js', import.meta.url));
+  const api = tsxApi;
+  const entry = new URL('./index-worker.ts', import.meta.url).href;
+  const boot = `const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(entry)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
+}
+
+function runWorker(job: IndexJob): Promise<CatalogIndexData> {
+  const worker = createWorker();
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      // The result is handed on once the worker is gone, so its heap (the parse's garbage) is
+      // released before the caller measures or builds anything else.
+      void worker.terminate().finally(fn);
+    };
+    worker.once('message', (reply: IndexReply) => settle(() => {
+      if (reply.ok) resolve(reply.data);
+      else if (reply.invalid) reject(new KnowledgeInvalidError(reply.invalid, reply.invalid.reason));
+      else reject(new Error(`catalog indexing worker: ${reply.message}`));
+    }));
+    worker.once('error', (error) => settle(() => reject(error)));
+    worker.once('exit', (code) => settle(() => reject(new Error(`catalog indexing worker exited with code ${code}`))));
+    // Structured cloning of a 40 MB Buffer held the event loop for over a second; moving is free.
+    worker.postMessage(job, job.sources.flatMap((s) => (s.bytes ? [s.bytes.buffer as ArrayBuffer] : [])));
+  });
+}

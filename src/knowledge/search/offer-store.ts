@@ -1,0 +1,179 @@
+/**
+ * The offers of an index in flat buffers: each offer as UTF-8 JSON in one byte array (turned back
+ * into an `Offer` only when it is a result), and what ranking reads of every candidate — price,
+ * stock, category, colours and measures — in typed arrays. 50,000 offers as objects cost hundreds
+ * of megabytes and a full collection on every rebuild; as buffers they are a few tens and can be
+ * handed from the indexing worker to the main thread without copying.
+ */
+import type { ColorMention } from '../query/colors.js';
+import type { Measure, MeasureHint, MeasureKind } from '../query/measures.js';
+import type { Offer } from '../catalog/offer.js';
+
+const KINDS: MeasureKind[] = ['length', 'density', 'volume', 'mass'];
+const HINTS: Array<MeasureHint | undefined> = [undefined, 'thickness', 'width', 'length', 'height', 'density', 'volume'];
+
+/** The transferable content of an offer store: only typed arrays and arrays of strings. */
+export interface OfferStoreData {
+  bytes: Uint8Array;
+  /** Offer i is bytes [offsets[i], offsets[i + 1]). */
+  offsets: Int32Array;
+  /** NaN when the offer has no price. */
+  price: Float64Array;
+  available: Uint8Array;
+  /** Index into `categories` (the joined category path). */
+  category: Int32Array;
+  categories: string[];
+  colorStart: Int32Array;
+  colorStem: Int32Array;
+  colorModifier: Int32Array;
+  /** Colour family bitmask, bit i for `familyNames[i]`. */
+  colorFamilies: Int32Array;
+  colorWords: string[];
+  familyNames: string[];
+  measureStart: Int32Array;
+  measureKind: Uint8Array;
+  measureHint: Uint8Array;
+  measureMin: Float64Array;
+  measureMax: Float64Array;
+}
+
+/** Description text kept with an offer: the bot shows names, prices and parameters, not descriptions. */
+const STORED_DESCRIPTION = 400;
+
+/** Collects offers in order, then packs them. */
+export class OfferStoreBuilder {
+  private readonly chunks: Uint8Array[] = [];
+  private readonly offsets: number[] = [0];
+  private bytes = 0;
+  private readonly price: number[] = [];
+  private readonly available: number[] = [];
+  private readonly category: number[] = [];
+  private readonly categories = new Map<string, number>();
+  private readonly colorStart: number[] = [0];
+  private readonly colorStem: number[] = [];
+  private readonly colorModifier: number[] = [];
+  private readonly colorFamilies: number[] = [];
+  private readonly colorWords = new Map<string, number>();
+  private readonly families = new Map<string, number>();
+  private readonly measureStart: number[] = [0];
+  private readonly measures: Measure[] = [];
+  private readonly encoder = new TextEncoder();
+
+  add(offer: Offer, colors: ColorMention[], measures: Measure[]): void {
+    const stored = offer.description.length > STORED_DESCRIPTION ? { ...offer, description: offer.description.slice(0, STORED_DESCRIPTION) } : offer;
+    const chunk = this.encoder.encode(JSON.stringify(stored));
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    this.offsets.push(this.bytes);
+    this.price.push(offer.price ?? NaN);
+    this.available.push(offer.available ? 1 : 0);
+    this.category.push(intern(this.categories, offer.categoryPath.join('/')));
+    for (const c of colors) {
+      this.colorStem.push(intern(this.colorWords, c.stem));
+      this.colorModifier.push(c.modifier ? intern(this.colorWords, c.modifier) : -1);
+      this.colorFamilies.push(familyMask(c.families, this.families, true));
+    }
+    this.colorStart.push(this.colorStem.length);
+    this.measures.push(...measures);
+    this.measureStart.push(this.measures.length);
+  }
+
+  finish(): OfferStoreData {
+    const bytes = new Uint8Array(this.bytes);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+    return {
+      bytes,
+      offsets: Int32Array.from(this.offsets),
+      price: Float64Array.from(this.price),
+      available: Uint8Array.from(this.available),
+      category: Int32Array.from(this.category),
+      categories: [...this.categories.keys()],
+      colorStart: Int32Array.from(this.colorStart),
+      colorStem: Int32Array.from(this.colorStem),
+      colorModifier: Int32Array.from(this.colorModifier),
+      colorFamilies: Int32Array.from(this.colorFamilies),
+      colorWords: [...this.colorWords.keys()],
+      familyNames: [...this.families.keys()],
+      measureStart: Int32Array.from(this.measureStart),
+      measureKind: Uint8Array.from(this.measures, (m) => KINDS.indexOf(m.kind)),
+      measureHint: Uint8Array.from(this.measures, (m) => HINTS.indexOf(m.hint)),
+      measureMin: Float64Array.from(this.measures, (m) => m.min),
+      measureMax: Float64Array.from(this.measures, (m) => m.max),
+    };
+  }
+}
+
+function intern(table: Map<string, number>, value: string): number {
+  let id = table.get(value);
+  if (id === undefined) {
+    id = table.size;
+    table.set(value, id);
+  }
+  return id;
+}
+
+/** The bitmask of colour families by a family table (31 families at most); `add` grows the table. */
+function familyMask(families: string[], table: Map<string, number>, add = false): number {
+  let mask = 0;
+  for (const family of families) {
+    let bit = table.get(family);
+    if (bit === undefined && add && table.size < 31) bit = intern(table, family);
+    if (bit !== undefined) mask |= 1 << bit;
+  }
+  return mask;
+}
+
+/** Offers of a store, materialised on demand, and the packed fields ranking reads. */
+export class OfferStore {
+  private readonly decoder = new TextDecoder();
+  private readonly cache = new Map<number, Offer>();
+  private readonly colorIds: Map<string, number>;
+  private readonly familyBits: Map<string, number>;
+  readonly size: number;
+
+  constructor(readonly data: OfferStoreData) {
+    this.size = data.offsets.length - 1;
+    this.colorIds = new Map(data.colorWords.map((w, i) => [w, i]));
+    this.familyBits = new Map(data.familyNames.map((f, i) => [f, i]));
+  }
+
+  /** The bitmask of colour families in this store's bit order. */
+  familyMask(families: string[]): number {
+    return familyMask(families, this.familyBits);
+  }
+
+  /** Offer `i`; the last few hundred are kept, as the same offers answer many questions. */
+  offer(i: number): Offer {
+    let offer = this.cache.get(i);
+    if (!offer) {
+      offer = JSON.parse(this.decoder.decode(this.data.bytes.subarray(this.data.offsets[i], this.data.offsets[i + 1]))) as Offer;
+      if (this.cache.size >= 500) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(i, offer);
+    }
+    return offer;
+  }
+
+  /** The id of a colour word in this store, -1 when no offer uses it. */
+  colorId(word: string): number {
+    return this.colorIds.get(word) ?? -1;
+  }
+
+  /** Whether any of offer `i`'s measures satisfies `query`, allowing 2% for rounding. */
+  hasMeasure(i: number, query: Measure): boolean {
+    const d = this.data;
+    const kind = KINDS.indexOf(query.kind);
+    const hint = HINTS.indexOf(query.hint);
+    const low = query.min - Math.max(Math.abs(query.min) * 0.02, 1e-6);
+    const high = query.max + Math.max(Math.abs(query.max) * 0.02, 1e-6);
+    for (let m = d.measureStart[i]!, end = d.measureStart[i + 1]!; m < end; m++) {
+      if (d.measureKind[m] !== kind) continue;
+      if (hint > 0 && d.measureHint[m]! > 0 && d.measureHint[m] !== hint) continue;
+      if (d.measureMax[m]! >= low && d.measureMin[m]! <= high) return true;
+    }
+    return false;
+  }
+}
