@@ -1,6 +1,6 @@
 /**
  * `npm run build`: compiles src/ and channels/ to dist/ with tsc (tsconfig.build.json) and copies
- * the files beside them that the code reads at run time (widget.html, …). Production runs the
+ * the files beside them that the code reads at run time (the demo page, the widget's sources, …). Production runs the
  * compiled JavaScript with plain `node`: no TypeScript loader in memory, no compile at start.
  *
  * `--if-stale` (prepare, prestart): builds only when a source file is newer than the last build,
@@ -49,7 +49,8 @@ if (process.argv.includes('--if-stale')) {
 function build(tsc) {
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
   for (const file of sources) {
-    if (file.endsWith('.ts')) continue;
+    // The widget's sources are bundled by esbuild when the server starts (channels/web/widget/build.ts), so they ship as they are.
+    if (file.endsWith('.ts') && !file.includes(`${join('web', 'widget', 'src')}`)) continue;
     const target = join(root, 'dist', relative(root, file));
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(file, target);

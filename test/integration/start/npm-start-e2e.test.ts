@@ -130,6 +130,14 @@ describe('npm start with an empty DATA_DIR and no DATABASE_URL/REDIS_URL', () =>
     expect(await collectReplies(1)).toEqual([`Ответ: ${first}`]);
   });
 
+  it('serves the embeddable widget from the production build', { timeout: E2E_TIMEOUT_MS }, async () => {
+    const res = await fetch(`${baseUrl}/widget.js`);
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/javascript/);
+    expect((await res.text()).length).toBeGreaterThan(1000);
+  });
+
   it(
     'killed with SIGKILL while a reply is pending and started again on the same DATA_DIR, it answers the pending message exactly once',
     { timeout: E2E_TIMEOUT_MS },
