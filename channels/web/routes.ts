@@ -77,6 +77,7 @@ export const POLL_PATHS = ['/api/v1/message', '/api/v1/message/', '/message', '/
  *       400: { description: Missing or malformed token or message, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  *       413: { description: Body too large, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  *       429: { description: Too many messages, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
+ *       503: { description: The database or Redis is unreachable; Retry-After says when to try again, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  * /api/v1/message:
  *   get:
  *     summary: Fetch the replies not yet fetched
@@ -93,6 +94,7 @@ export const POLL_PATHS = ['/api/v1/message', '/api/v1/message/', '/message', '/
  *               properties: { messages: { type: array, items: { $ref: '#/components/schemas/Reply' } } }
  *       400: { description: Missing or malformed token, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  *       429: { description: Too many requests from this address, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
+ *       503: { description: The database or Redis is unreachable; Retry-After says when to try again, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  */
 export function createWebRoutes(deps: WebRoutesDeps, options: WebRoutesOptions): Router {
   const router = express.Router();
@@ -106,7 +108,7 @@ export function createWebRoutes(deps: WebRoutesDeps, options: WebRoutesOptions):
     const token = parseChatToken(req.headers['chat-token']);
     await new Promise<void>((resolve, reject) => json(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
     const { inbound, askForPerson } = readMessage(token, req.body, new Date());
-    await deps.limits.message(token);
+    await deps.limits.message(token, req.ip ?? 'unknown');
     const { message } = await deps.receive(inbound, askForPerson ? { askForPerson } : {});
     res.status(201).json({ message: deps.text('accepted'), id: Number(message.id) });
   });
