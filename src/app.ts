@@ -25,10 +25,12 @@ import type { ChannelOutbox, CoreDeps, ReplyJob } from './core/ports.js';
 import { receiveMessage } from './core/receive-message.js';
 import { recoverPending } from './core/recover-pending.js';
 import type { ChannelId } from './core/types.js';
+import { createPgFailedUpdates } from './db/failed-updates.js';
 import { createPgAcceptMany } from './db/pg-accept-many.js';
 import { createPgConversationStore } from './db/pg-conversation-store.js';
 import { createPgDeliveryStore } from './db/pg-delivery-store.js';
 import { createPgHandoffStore } from './db/pg-handoff-store.js';
+import { isUnavailableError } from './db/unavailable.js';
 import { batchAccepts, batchEnqueues } from './group-commit.js';
 import { createHttpApp, listen, type RunningServer } from './http/app.js';
 import { createCatalogRouter } from './http/catalog-routes.js';
@@ -36,7 +38,9 @@ import { createMetrics } from './http/metrics.js';
 import { buildOpenApiDocument } from './http/swagger.js';
 import { openDatabase, redisConnector } from './infrastructure.js';
 import { createPromptsKnowledge } from './knowledge/index.js';
+import { withCallBudget } from './llm/call-budget.js';
 import { createYandexGptModel } from './llm/yandex-gpt-model.js';
+import { createKeyedLimit } from './limits/keyed-limit.js';
 import type { RootLogger } from './logger.js';
 import { createBullJobBackend } from './queue/bull-job-backend.js';
 import { createInProcessJobBackend } from './queue/in-process-job-backend.js';
@@ -66,9 +70,6 @@ export class StartupError extends Error {
   override name = 'StartupError';
 }
 
-/** How often, and for messages how old, the recovery sweep runs, ms. */
-const SWEEP_EVERY_MS = 30_000;
-const SWEEP_OLDER_THAN_MS = 30_000;
 
 export async function startApp(config: Config, logger: RootLogger, role: Role = 'all'): Promise<App> {
   if (role !== 'all' && (!config.DATABASE_URL || !config.REDIS_URL)) {
@@ -109,7 +110,7 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
   });
   stack.push(() => knowledge.close());
 
-  const model = hasLlmCredentials(config)
+  const yandexGpt = hasLlmCredentials(config)
     ? createYandexGptModel({
         baseUrl: config.YANDEX_GPT_BASE_URL,
         credentials: { apiKey: config.YANDEX_API_KEY, iamToken: config.YANDEX_IAM_TOKEN },
@@ -122,6 +123,11 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
         logger: logger.child({ component: 'yandexgpt' }),
       })
     : null;
+  // LLM_CALLS_PER_MINUTE: one budget for every worker (Redis), the "busy" text past it.
+  const callLimit = config.LLM_CALLS_PER_MINUTE
+    ? createKeyedLimit({ name: 'llm', perMinute: config.LLM_CALLS_PER_MINUTE, redis: sharedRedis, keyPrefix: config.BULLMQ_PREFIX })
+    : undefined;
+  const model = yandexGpt && callLimit ? withCallBudget(yandexGpt, { take: () => callLimit.take('all') }) : yandexGpt;
 
   const queueLogger = logger.child({ component: 'queue' });
   /** A job queue on BullMQ when Redis is configured, in this process otherwise. */
@@ -174,6 +180,7 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
       limits: createWebRateLimits({
         messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
         addressPerMinute: config.RATE_LIMIT_ADDRESS_PER_MINUTE,
+        addressMessagesPerMinute: config.RATE_LIMIT_ADDRESS_MESSAGES_PER_MINUTE,
         redis: sharedRedis,
         keyPrefix: config.BULLMQ_PREFIX,
       }),
@@ -190,6 +197,13 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
   // Telegram bots only with a token. Their outboxes and send queues exist from here on (the reply
   // worker below may answer Telegram customers at once); they start receiving and sending once the
   // HTTP server listens.
+  const recordFailedUpdate = createPgFailedUpdates(database.pool);
+  // An update that keeps failing is recorded and skipped, on both bots (src/telegram/update-failures.ts).
+  const failedUpdates = {
+    recordFailedUpdate: async (failed: Parameters<typeof recordFailedUpdate>[0]) => recordFailedUpdate(failed),
+    updateSkipped: () => metrics.telegramUpdateSkipped(),
+  };
+  const telegramLimit = createKeyedLimit({ name: 'tg', perMinute: config.RATE_LIMIT_TELEGRAM_PER_MINUTE, redis: sharedRedis, keyPrefix: config.BULLMQ_PREFIX });
   if (config.TELEGRAM_BOT_TOKEN) {
     channels.push(
       createTelegramChannel(
@@ -200,15 +214,24 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
           text: (key) => knowledge.text(key),
           redis: sharedRedis,
           logger: logger.child({ component: 'telegram' }),
+          ...failedUpdates,
+          allowMessage: (chatId) => telegramLimit.take(chatId),
         },
-        { ...telegramOptions, token: config.TELEGRAM_BOT_TOKEN },
+        { ...telegramOptions, token: config.TELEGRAM_BOT_TOKEN, maxUpdateFailures: config.TELEGRAM_UPDATE_MAX_FAILURES },
       ),
     );
   }
   if (config.TELEGRAM_OPERATOR_BOT_TOKEN) {
     const operators = createOperatorsChannel(
-      { core: deps, deliveries: createPgDeliveryStore(database.pool), jobBackend, redis: sharedRedis, logger: logger.child({ component: 'operators' }) },
-      { ...telegramOptions, token: config.TELEGRAM_OPERATOR_BOT_TOKEN },
+      {
+        core: deps,
+        deliveries: createPgDeliveryStore(database.pool),
+        jobBackend,
+        redis: sharedRedis,
+        logger: logger.child({ component: 'operators' }),
+        ...failedUpdates,
+      },
+      { ...telegramOptions, token: config.TELEGRAM_OPERATOR_BOT_TOKEN, maxUpdateFailures: config.TELEGRAM_UPDATE_MAX_FAILURES },
     );
     deps.desk = operators.desk;
     channels.push(operators);
@@ -235,21 +258,27 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
     });
     await recoverPending(deps, { olderThanMs: 0 });
     const handoffTimeoutMs = config.HANDOFF_TIMEOUT_MINUTES * 60_000;
+    // RECOVERY_SWEEP_SECONDS is both the period and the age of a message it treats as lost.
+    const sweepMs = config.RECOVERY_SWEEP_SECONDS * 1000;
     const sweep = setInterval(() => {
-      recoverPending(deps, { olderThanMs: SWEEP_OLDER_THAN_MS }).catch((error: unknown) => logger.warn({ err: error }, 'recovery sweep failed'));
+      recoverPending(deps, { olderThanMs: sweepMs }).catch((error: unknown) => logger.warn({ err: error }, 'recovery sweep failed'));
       expireHandoffs(deps, handoffTimeoutMs)
         .then(() => reofferWaiting(deps))
         .catch((error: unknown) => logger.warn({ err: error }, 'handoff sweep failed'));
-    }, SWEEP_EVERY_MS);
+    }, sweepMs);
     sweep.unref();
     stack.push(async () => clearInterval(sweep));
   }
 
   let server: RunningServer | undefined;
   if (role !== 'worker') {
+    const catalogLimit = createKeyedLimit({ name: 'catalog', perMinute: config.RATE_LIMIT_CATALOG_PER_MINUTE, redis: sharedRedis, keyPrefix: config.BULLMQ_PREFIX });
     const routers: Router[] = [
       ...channels.flatMap((channel) => channel.routers),
-      createCatalogRouter({ search: (q: string, limit: number) => knowledge.searchCatalog(q, limit) }),
+      createCatalogRouter({
+        search: (q: string, limit: number) => knowledge.searchCatalog(q, limit),
+        limit: (address) => catalogLimit.consume(address, 'catalog.rate_limited', 'catalog search'),
+      }),
     ];
     const http = createHttpApp(
       {
@@ -262,8 +291,9 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
         },
         openApi: buildOpenApiDocument(process.env.npm_package_version ?? '0.0.0'),
         text: (key) => knowledge.text(key),
+        isUnavailable: isUnavailableError,
       },
-      { corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY },
+      { corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN },
     );
     server = await listen(http, config.PORT, config.HOST);
     const running = server;

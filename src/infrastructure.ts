@@ -23,11 +23,22 @@ export interface Database {
 const MIGRATION_LOCK = 7_244_310_551;
 
 /** Connects to DATABASE_URL, or starts the embedded PostgreSQL under DATA_DIR; applies pending migrations. */
-export async function openDatabase(config: Config, logger: Logger, options: { poolMax?: number } = {}): Promise<Database> {
+export async function openDatabase(config: Config, logger: Logger, options: { poolMax?: number; onEmbeddedExit?: () => void } = {}): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = config.DATABASE_URL;
   if (!url) {
-    embedded = await startEmbeddedPostgres({ dataDir: resolve(config.DATA_DIR), logger: logger.child({ component: 'embedded-postgres' }) });
+    embedded = await startEmbeddedPostgres({
+      dataDir: resolve(config.DATA_DIR),
+      logger: logger.child({ component: 'embedded-postgres' }),
+      // Never a live HTTP server over a dead database: exit non-zero so a supervisor (systemd,
+      // docker's restart policy) starts the whole process again, which recovers the cluster.
+      onUnexpectedExit:
+        options.onEmbeddedExit ??
+        (() => {
+          logger.error({}, 'embedded PostgreSQL died; exiting with status 1 so that a supervisor restarts this process');
+          process.exit(1);
+        }),
+    });
     url = embedded.url;
   }
   try {
@@ -36,7 +47,17 @@ export async function openDatabase(config: Config, logger: Logger, options: { po
       await orm.close(true);
       throw error;
     });
-    const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 20 });
+    // Bounded waits: a stopped or frozen database answers 503 in seconds instead of holding every
+    // request (and the pool) for as long as it lasts. query_timeout is the client's own clock, for
+    // a server that does not answer at all; statement_timeout makes the server cancel its side.
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolMax ?? 20,
+      connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
+      statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      query_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS + 1000,
+      keepAlive: true,
+    });
     pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
     // pool.end() resolves before its clients' sockets close; a server shutting down right after
     // (the embedded one on stop) ends them with an error no pool listener is left to catch.

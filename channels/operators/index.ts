@@ -8,6 +8,7 @@ import type { Channel, JobBackendFactory } from '../../src/channel.js';
 import { acceptHandoff, finishHandoff, relayToCustomer, startOperator, stopOperator, type AcceptOutcome, type StartOutcome } from '../../src/core/desk.js';
 import type { CoreDeps, DeliveryStore, Logger, OperatorDesk } from '../../src/core/ports.js';
 import type { TelegramBotOptions } from '../../src/telegram/bot.js';
+import type { FailedUpdate } from '../../src/telegram/update-failures.js';
 import { createTelegramTransport, type SendBackend, type TelegramSendJob } from '../../src/telegram/transport.js';
 import { createOperatorOutbox, createTelegramOperatorDesk, operatorDeliverySource } from './desk.js';
 import { classifyOperatorUpdate, type OperatorInbound } from './inbound.js';
@@ -23,6 +24,9 @@ export interface OperatorsChannelDeps {
   jobBackend: JobBackendFactory;
   redis?: Redis;
   logger: Logger;
+  /** Records an update that keeps failing, so it is skipped rather than stopping the bot. */
+  recordFailedUpdate?(failed: FailedUpdate): Promise<void>;
+  updateSkipped?(): void;
 }
 
 export interface OperatorsChannelOptions extends TelegramBotOptions {
@@ -31,6 +35,8 @@ export interface OperatorsChannelOptions extends TelegramBotOptions {
   /** Longer operator texts are cut to this (MAX_MESSAGE_CHARS). */
   maxMessageChars: number;
   pollTimeoutSeconds?: number;
+  /** Failures of one update before it is recorded and skipped (TELEGRAM_UPDATE_MAX_FAILURES). */
+  maxUpdateFailures?: number;
   /** How often unsent texts to operators are looked for, ms (also how soon a CLI change reaches them). @defaultValue 2000 */
   sweepEveryMs?: number;
 }
@@ -47,7 +53,14 @@ export function createOperatorsChannel(deps: OperatorsChannelDeps, options: Oper
   const sends = deps.jobBackend<TelegramSendJob>(OPERATORS_SEND_QUEUE, { attempts: 10, backoffMs: 2000 });
   const onBlocked = async (chatId: string) => void (await stopOperator(core, chatId, 'blocked'));
   const transport = createTelegramTransport(
-    { sends: sends as SendBackend, source: operatorDeliverySource(deliveries, onBlocked), redis: deps.redis, logger: deps.logger },
+    {
+      sends: sends as SendBackend,
+      source: operatorDeliverySource(deliveries, onBlocked),
+      redis: deps.redis,
+      logger: deps.logger,
+      recordFailedUpdate: deps.recordFailedUpdate,
+      updateSkipped: deps.updateSkipped,
+    },
     {
       ...options,
       name: 'operators',

@@ -4,10 +4,11 @@
  * (groups, channel posts, edits, service messages) is recognised and ignored, never a crash.
  */
 import type { Message, Update } from 'grammy/types';
+import { cleanCustomerText, isBlankText } from '../../src/core/customer-text.js';
 import type { InboundMessage, SenderInfo } from '../../src/core/types.js';
 
 /** A fixed text the channel answers with by itself (keys of the channel's texts, see texts.ts). */
-export type TelegramReplyKey = 'greeting' | 'help' | 'unsupported';
+export type TelegramReplyKey = 'greeting' | 'help' | 'unsupported' | 'rate_limited';
 
 export type TelegramInbound =
   /** A customer's text for the core. */
@@ -56,8 +57,8 @@ export function classifyUpdate(update: Update, options: InboundOptions): Telegra
 
   const chatId = String(message.chat.id);
   const externalId = externalIdOf(message);
-  const text = message.text?.trim();
-  if (text) {
+  const text = message.text === undefined ? undefined : cleanCustomerText(message.text);
+  if (text && !isBlankText(text)) {
     const command = COMMAND.exec(text)?.[1]?.toLowerCase();
     if (command === 'start') return { kind: 'reply', chatId, externalId, key: 'greeting' };
     if (command === 'operator') return { kind: 'ask_person', inbound: toInbound(message, text, options) };
@@ -66,6 +67,7 @@ export function classifyUpdate(update: Update, options: InboundOptions): Telegra
     return { kind: 'message', inbound: toInbound(message, text, options) };
   }
   if (UNSUPPORTED.some((key) => message[key] !== undefined)) return { kind: 'reply', chatId, externalId, key: 'unsupported' };
+  if (message.text !== undefined) return { kind: 'ignore', reason: 'text without visible characters' };
   return { kind: 'ignore', reason: 'service message' };
 }
 

@@ -10,9 +10,12 @@ import type { ConversationStore, Logger } from '../../src/core/ports.js';
 import type { ReceiveOptions } from '../../src/core/receive-message.js';
 import type { InboundMessage } from '../../src/core/types.js';
 import type { TelegramBotOptions } from '../../src/telegram/bot.js';
+import type { FailedUpdate } from '../../src/telegram/update-failures.js';
 import { createTelegramTransport, type ReplyMarkup, type SendBackend, type TelegramSendJob } from '../../src/telegram/transport.js';
 import { installHandler } from './handler.js';
+import { limitTelegramReceive } from './rate-limit.js';
 import { createTelegramOutbox, customerDeliverySource } from './outbox.js';
+import type { TelegramReplyKey } from './inbound.js';
 import { telegramTextsFrom, type TelegramTextKey, type TelegramTexts } from './texts.js';
 
 /** The customers' send queue. */
@@ -29,6 +32,12 @@ export interface TelegramChannelDeps {
   /** Shared locks across processes (per-chat send order, the one poller); unset: this process only. */
   redis?: Redis;
   logger: Logger;
+  /** Keeps an update that failed `maxUpdateFailures` times before it is skipped; unset: never skipped. */
+  recordFailedUpdate?(failed: FailedUpdate): Promise<void>;
+  /** Counts a skipped update (a metric). */
+  updateSkipped?(): void;
+  /** RATE_LIMIT_TELEGRAM_PER_MINUTE: counts one message of a chat, false over the limit; unset: no limit. */
+  allowMessage?(chatId: string): Promise<boolean>;
 }
 
 export interface TelegramChannelOptions extends TelegramBotOptions {
@@ -40,6 +49,8 @@ export interface TelegramChannelOptions extends TelegramBotOptions {
   keyPrefix: string;
   /** getUpdates long-poll timeout, seconds. @defaultValue 30 */
   pollTimeoutSeconds?: number;
+  /** Failures of one update before it is recorded and skipped (src/telegram/update-failures.ts). @defaultValue 5 */
+  maxUpdateFailures?: number;
 }
 
 const COMMANDS: Array<{ command: string; description: TelegramTextKey }> = [
@@ -52,7 +63,14 @@ export function createTelegramChannel(deps: TelegramChannelDeps, options: Telegr
   const texts = telegramTextsFrom(deps.text);
   const sends = deps.jobBackend<TelegramSendJob>(TELEGRAM_SEND_QUEUE, { attempts: 10, backoffMs: 2000 });
   const transport = createTelegramTransport(
-    { sends: sends as SendBackend, source: customerDeliverySource(deps.store), redis: deps.redis, logger: deps.logger },
+    {
+      sends: sends as SendBackend,
+      source: customerDeliverySource(deps.store),
+      redis: deps.redis,
+      logger: deps.logger,
+      recordFailedUpdate: deps.recordFailedUpdate,
+      updateSkipped: deps.updateSkipped,
+    },
     {
       ...options,
       name: 'customers',
@@ -61,11 +79,14 @@ export function createTelegramChannel(deps: TelegramChannelDeps, options: Telegr
       allowedUpdates: ['message'],
     },
   );
+  const notify = (chatId: string, externalId: string, key: TelegramReplyKey) =>
+    transport.sendText(chatId, `${chatId}-${externalId}`, texts(key), key === 'unsupported' || key === 'rate_limited' ? undefined : personKeyboard(texts));
+  const allow = deps.allowMessage;
   installHandler(
     transport.bot,
     {
-      receive: deps.receive,
-      notify: (chatId, externalId, key) => transport.sendText(chatId, `${chatId}-${externalId}`, texts(key), key === 'unsupported' ? undefined : personKeyboard(texts)),
+      receive: allow ? limitTelegramReceive({ receive: deps.receive, allow, notify, logger: deps.logger }) : deps.receive,
+      notify,
       texts,
       logger: deps.logger,
     },

@@ -10,6 +10,8 @@ export type TelegramTextKey =
   | 'help'
   /** The answer to stickers, photos, voice, documents and other content the bot cannot read. */
   | 'unsupported'
+  /** The answer to a customer who sends faster than RATE_LIMIT_TELEGRAM_PER_MINUTE. */
+  | 'rate_limited'
   /** The reply-keyboard button that asks for a person. */
   | 'person_button'
   /** Descriptions in the bot's command menu (setMyCommands). */
@@ -24,6 +26,7 @@ const FROM_MESSAGES: Record<TelegramTextKey, string> = {
   greeting: 'greeting',
   help: 'help',
   unsupported: 'telegram_unsupported',
+  rate_limited: 'rate_limited',
   person_button: 'telegram_person_button',
   command_start: 'telegram_command_start',
   command_help: 'telegram_command_help',

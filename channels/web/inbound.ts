@@ -1,6 +1,7 @@
 /** The web widget's requests → the core's inbound message, validated as CONTRACT.md says. */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { cleanCustomerText, isBlankText } from '../../src/core/customer-text.js';
 import { InvalidInputError } from '../../src/core/errors.js';
 import type { InboundMessage } from '../../src/core/types.js';
 
@@ -31,7 +32,9 @@ export function createMessageReader(maxChars: number): (token: string, body: unk
     ask_for_person: z.boolean({ error: 'ask_for_person must be true or false' }).optional(),
     message: z
       .string({ error: (issue) => (issue.input === undefined ? 'message is required' : 'message must be a string') })
-      .refine((text) => text.trim().length > 0, 'message must not be empty')
+      // Cleaned first (U+0000 dropped, trimmed): the limits apply to the text that is stored.
+      .transform(cleanCustomerText)
+      .refine((text) => !isBlankText(text), 'message must not be empty')
       .refine((text) => [...text].length <= maxChars, `message must be at most ${maxChars} characters`),
   });
   return (token, body, now) => {
@@ -46,7 +49,7 @@ export function createMessageReader(maxChars: number): (token: string, body: unk
       address: { channel: 'web', chatId: token },
       // The widget sends no message id of its own: each POST is a new message.
       externalId: randomUUID(),
-      text: parsed.data.message.trim(),
+      text: parsed.data.message,
       at: now,
     };
     return { inbound, askForPerson: parsed.data.ask_for_person === true };

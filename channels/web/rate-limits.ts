@@ -1,14 +1,14 @@
 /**
- * The chat API's two limits: messages per visitor, and requests (polls included) per address.
- * rate-limiter-flexible, in Redis when configured so every API process shares the counts.
+ * The chat API's limits: messages per visitor, messages per address across all its tokens
+ * (tokens are free to make; model calls are not), and requests (polls included) per address.
+ * Shared through Redis when configured (src/limits/keyed-limit.ts; keys hashed there).
  */
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { RateLimitedError } from '../../src/core/errors.js';
+import { createKeyedLimit } from '../../src/limits/keyed-limit.js';
 
 export interface WebRateLimits {
-  /** Counts one message from this visitor; throws RateLimitedError over the limit. */
-  message(token: string): Promise<void>;
+  /** Counts one message from this visitor at this address; throws RateLimitedError over either limit. */
+  message(token: string, address?: string): Promise<void>;
   /** Counts one chat-API request from this address; throws RateLimitedError over the limit. */
   request(address: string): Promise<void>;
 }
@@ -16,39 +16,25 @@ export interface WebRateLimits {
 export interface WebRateLimitOptions {
   messagesPerMinute: number;
   addressPerMinute: number;
+  /** Messages one address may send a minute across all its tokens. @defaultValue unlimited */
+  addressMessagesPerMinute?: number;
   /** Shared counters; unset: this process only. */
   redis?: Redis;
   keyPrefix: string;
 }
 
 export function createWebRateLimits(options: WebRateLimitOptions): WebRateLimits {
-  const make = (name: string, points: number): RateLimiterAbstract =>
-    options.redis
-      ? new RateLimiterRedis({
-          storeClient: options.redis,
-          keyPrefix: `${options.keyPrefix}:rl:${name}`,
-          points,
-          duration: 60,
-          // While Redis is unreachable, count in this process instead.
-          insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points, duration: 60 }),
-        })
-      : new RateLimiterMemory({ keyPrefix: name, points, duration: 60 });
-  const perVisitor = make('msg', options.messagesPerMinute);
-  const perAddress = make('addr', options.addressPerMinute);
-
-  async function consume(limiter: RateLimiterAbstract, key: string, code: string, what: string): Promise<void> {
-    try {
-      await limiter.consume(key);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) {
-        throw new RateLimitedError(code, `${what}: too many requests`, rejection.msBeforeNext);
-      }
-      // The limiter's store failed: let the request through rather than refuse every visitor.
-      return;
-    }
-  }
+  const shared = { redis: options.redis, keyPrefix: options.keyPrefix };
+  const perVisitor = createKeyedLimit({ name: 'msg', perMinute: options.messagesPerMinute, ...shared });
+  const perAddress = createKeyedLimit({ name: 'addr', perMinute: options.addressPerMinute, ...shared });
+  const perAddressMessages = options.addressMessagesPerMinute
+    ? createKeyedLimit({ name: 'addrmsg', perMinute: options.addressMessagesPerMinute, ...shared })
+    : undefined;
   return {
-    message: (token) => consume(perVisitor, token, 'web.visitor_rate_limited', 'send message'),
-    request: (address) => consume(perAddress, address, 'web.address_rate_limited', 'chat API'),
+    async message(token, address) {
+      if (perAddressMessages && address) await perAddressMessages.consume(address, 'web.address_messages_rate_limited', 'send message');
+      await perVisitor.consume(token, 'web.visitor_rate_limited', 'send message');
+    },
+    request: (address) => perAddress.consume(address, 'web.address_rate_limited', 'chat API'),
   };
 }

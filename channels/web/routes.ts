@@ -77,6 +77,7 @@ export const POLL_PATHS = ['/api/v1/message', '/api/v1/message/', '/message', '/
  *       400: { description: Missing or malformed token or message, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  *       413: { description: Body too large, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  *       429: { description: Too many messages, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
+ *       503: { description: The database or Redis is unreachable; Retry-After says when to try again, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  * /api/v1/message:
  *   get:
  *     summary: Fetch the replies not yet fetched
@@ -93,6 +94,7 @@ export const POLL_PATHS = ['/api/v1/message', '/api/v1/message/', '/message', '/
  *               properties: { messages: { type: array, items: { $ref: '#/components/schemas/Reply' } } }
  *       400: { description: Missing or malformed token, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  *       429: { description: Too many requests from this address, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
+ *       503: { description: The database or Redis is unreachable; Retry-After says when to try again, content: { application/json: { schema: { $ref: '#/components/schemas/Error' } } } }
  */
 /** The second result, unless the limit (first) refused: its error wins over any other. */
 function settled<T>(limit: PromiseSettledResult<void>, result: PromiseSettledResult<T>): T {
@@ -120,7 +122,7 @@ export function createWebRoutes(deps: WebRoutesDeps, options: WebRoutesOptions):
     ]);
     const token = settled(limit, body);
     const { inbound, askForPerson } = readMessage(token, req.body, new Date());
-    await deps.limits.message(token);
+    await deps.limits.message(token, req.ip ?? 'unknown');
     const { message } = await deps.receive(inbound, askForPerson ? { askForPerson } : {});
     res.status(201).json({ message: deps.text('accepted'), id: Number(message.id) });
   });

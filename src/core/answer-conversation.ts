@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { recordAndDeliver } from './deliver.js';
 import { ConversationBusyError, LlmRequestError } from './errors.js';
 import { requestHandoff } from './handoff.js';
+import { answerBusy, isModelBusy } from './model-call-guard.js';
 import type { ChatTurn, Completion, CoreDeps, JobContext, ReplyJob } from './ports.js';
 import type { Conversation, StoredMessage } from './types.js';
 
@@ -69,6 +70,7 @@ async function answerMessage(
     completion = await deps.model.complete(turns, { signal: context.signal });
     deps.metrics.modelCall('ok', (performance.now() - started) / 1000, completion.usage);
   } catch (error) {
+    if (isModelBusy(error)) return answerBusy(deps, conversation, message);
     deps.metrics.modelCall('error', (performance.now() - started) / 1000);
     const age = deps.clock.now().getTime() - message.createdAt.getTime();
     const permanent = error instanceof LlmRequestError && !error.retryable;

@@ -75,7 +75,8 @@ export type FixedTextKey =
   | 'handoff_expired'
   | 'finished'
   | 'fallback'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'busy';
 
 /**
  * What the bot knows: the prompts folder (system prompt, catalog, FAQ, handoff phrases, fixed

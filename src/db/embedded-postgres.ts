@@ -31,6 +31,12 @@ export interface EmbeddedPostgresOptions {
    * @defaultValue the port of the previous run if it is free, otherwise any free port
    */
   port?: number;
+  /**
+   * Called once if the server process dies while it should be running (killed, crashed): the
+   * caller must not go on serving over a dead database. Checked every `watchMs` (default 1000).
+   */
+  onUnexpectedExit?: () => void;
+  watchMs?: number;
 }
 
 /** A running embedded PostgreSQL. */
@@ -98,8 +104,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (pid) sendSignal(pid, 'SIGINT');
     };
     process.once('exit', onExit);
+    const watch = options.onUnexpectedExit && pid ? watchPostmaster(pid, options.onUnexpectedExit, options.watchMs ?? 1000, log) : undefined;
     log.info({ dataDir, port: started.port, cold, ms: Math.round(performance.now() - startedAt) }, 'embedded PostgreSQL ready');
     const stop = once(async () => {
+      if (watch) clearInterval(watch);
       process.removeListener('exit', onExit);
       await stopServer(started.cluster, clusterDir, releaseLock, log);
     });
@@ -109,6 +117,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await releaseLock();
     throw error;
   }
+}
+
+/** Calls `onExit` once when the postmaster `pid` is gone (a zombie counts as gone). */
+function watchPostmaster(pid: number, onExit: () => void, everyMs: number, log: Logger): NodeJS.Timeout {
+  let fired = false;
+  const timer = setInterval(() => {
+    void isAlive(pid).then((alive) => {
+      if (alive || fired) return;
+      fired = true;
+      clearInterval(timer);
+      log.error({ pid }, 'embedded PostgreSQL exited unexpectedly');
+      onExit();
+    });
+  }, everyMs);
+  timer.unref();
+  return timer;
 }
 
 /**

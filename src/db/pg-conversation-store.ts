@@ -195,15 +195,31 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
     },
 
     async claimUndelivered(address: ConversationAddress) {
-      const rows = await all(
-        `update message m set delivered_at = now()
-         from conversation c
-         where c.channel = ? and c.chat_id = ? and m.conversation_id = c.id
-           and m.author <> 'CUSTOMER' and m.delivered_at is null
-         returning m.id, m.conversation_id, m.author, m.text, m.status, m.reply_to_id, m.handoff, m.created_at`,
-        [address.channel, address.chatId],
-      );
-      return rows.map(toMessage).sort((a, b) => Number(a.id) - Number(b.id));
+      // In a transaction committed only once the rows are in hand. In autocommit, a claim the
+      // client gave up on (query timeout while the server hung) could still run and commit when
+      // the server woke: replies marked delivered that no poll returned (found by the chaos
+      // suite). A client that gives up destroys its connection, so the open transaction rolls back.
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        await client.query('begin');
+        const { rows } = await client.query(
+          `update message m set delivered_at = now()
+           from conversation c
+           where c.channel = $1 and c.chat_id = $2 and m.conversation_id = c.id
+             and m.author <> 'CUSTOMER' and m.delivered_at is null
+           returning m.id, m.conversation_id, m.author, m.text, m.status, m.reply_to_id, m.handoff, m.created_at`,
+          [address.channel, address.chatId],
+        );
+        await client.query('commit');
+        return (rows as Row[]).map(toMessage).sort((a, b) => Number(a.id) - Number(b.id));
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      } finally {
+        // With the error, the connection is destroyed (not reused mid-transaction).
+        client.release(failure);
+      }
     },
 
     async markDelivered(messageId) {

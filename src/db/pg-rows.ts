@@ -3,6 +3,7 @@
  * connections, or plain inside a transaction) and the mapping of rows to core types.
  */
 import type pg from 'pg';
+import { withoutNul } from '../core/customer-text.js';
 import type { Author, Handoff, HandoffReason, HandoffState, InboundStatus, Operator, OperatorStatus, StoredMessage } from '../core/types.js';
 
 export type Row = Record<string, unknown>;
@@ -13,6 +14,9 @@ export type Query = (sql: string, params?: unknown[]) => Promise<Row[]>;
 export const MESSAGE_COLUMNS = 'id, conversation_id, author, text, status, reply_to_id, handoff, created_at';
 export const HANDOFF_COLUMNS = 'id, conversation_id, state, reason, operator_id, round, requested_at, accepted_at, closed_at';
 export const OPERATOR_COLUMNS = 'id, telegram_user_id, chat_id, name, username, status, on_duty, created_at';
+
+/** PostgreSQL refuses U+0000 in text: a stray one from any channel or the model must not fail a write. */
+const storable = (params: unknown[]) => params.map((p) => (typeof p === 'string' ? withoutNul(p) : p));
 
 /** `?` placeholders → $1, $2, … */
 function numbered(sql: string): string {
@@ -32,7 +36,7 @@ export function preparedQuery(pool: pg.Pool, namePrefix: string): Query {
       statement = { name: `${namePrefix}_${statements.size + 1}`, text: numbered(sql) };
       statements.set(sql, statement);
     }
-    const result = await pool.query({ ...statement, values: params });
+    const result = await pool.query({ ...statement, values: storable(params) });
     return result.rows as Row[];
   };
 }
@@ -40,16 +44,19 @@ export function preparedQuery(pool: pg.Pool, namePrefix: string): Query {
 /** Runs `work` in one transaction on one connection; rolls back when it throws. */
 export async function inTransaction<T>(pool: pg.Pool, work: (query: Query) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection whose statement failed or timed out may still be busy on the server: it is
+  // destroyed rather than handed to the next caller (the server rolls back when it goes).
+  let broken = false;
   try {
     await client.query('begin');
-    const result = await work(async (sql, params = []) => (await client.query(numbered(sql), params)).rows as Row[]);
+    const result = await work(async (sql, params = []) => (await client.query(numbered(sql), storable(params))).rows as Row[]);
     await client.query('commit');
     return result;
   } catch (error) {
-    await client.query('rollback').catch(() => undefined);
+    await client.query('rollback').catch(() => (broken = true));
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

@@ -26,7 +26,7 @@ program
   .command('migrate')
   .description('applies pending database migrations')
   .action(async () => {
-    process.exitCode = await runMigrate(config(), out);
+    process.exitCode = await runMigrate(config(), out, (line) => process.stderr.write(`${line}\n`));
   });
 
 const operators = program.command('operators').description("the operators who registered through the operators' bot");

@@ -11,6 +11,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Logger } from '../core/ports.js';
 import { createErrorHandler, notFound } from './errors.js';
 import type { AppMetrics } from './metrics.js';
+import { requireBearer, securityHeaders } from './security.js';
 
 export interface HttpAppDeps {
   logger: Logger;
@@ -20,6 +21,8 @@ export interface HttpAppDeps {
   readiness: Record<string, () => Promise<boolean>>;
   openApi: object;
   text: (key: string) => string;
+  /** Whether an error means the database or Redis is unreachable (answered 503 with Retry-After). */
+  isUnavailable?: (error: unknown) => boolean;
 }
 
 export interface HttpAppOptions {
@@ -27,6 +30,10 @@ export interface HttpAppOptions {
   corsOrigins: string;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe. */
   trustProxy: string;
+  /** METRICS_TOKEN: when set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** How long /readyz waits for a check before counting it as failing, ms. @defaultValue 800 */
+  readyTimeoutMs?: number;
 }
 
 function parseTrustProxy(value: string): boolean | number | string {
@@ -57,6 +64,7 @@ export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): Expre
   app.set('trust proxy', parseTrustProxy(options.trustProxy));
   app.set('etag', false);
   const origins = options.corsOrigins.trim() === '*' ? '*' : options.corsOrigins.split(',').map((o) => o.trim());
+  app.use(securityHeaders());
   // Retry-After exposed: the widget on another origin shows how long to wait after a 429.
   app.use(cors({ origin: origins, allowedHeaders: ['chat-token', 'content-type'], exposedHeaders: ['Retry-After'], maxAge: 600 }));
   app.use(deps.metrics.httpMiddleware);
@@ -66,12 +74,12 @@ export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): Expre
   });
   app.get('/readyz', async (_req, res) => {
     const results = await Promise.all(
-      Object.entries(deps.readiness).map(async ([name, check]) => [name, await check().catch(() => false)] as const),
+      Object.entries(deps.readiness).map(async ([name, check]) => [name, await withDeadline(check(), options.readyTimeoutMs ?? 800)] as const),
     );
     const failing = results.filter(([, ok]) => !ok).map(([name]) => name);
     res.status(failing.length ? 503 : 200).json({ status: failing.length ? 'unavailable' : 'ok', failing });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', requireBearer(options.metricsToken), async (_req, res) => {
     res.set('Content-Type', deps.metrics.registry.contentType);
     res.send(await deps.metrics.registry.metrics());
   });
@@ -82,8 +90,19 @@ export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): Expre
 
   for (const router of deps.routers) app.use(router);
   app.use(notFound);
-  app.use(createErrorHandler({ logger: deps.logger, text: deps.text }));
+  app.use(createErrorHandler({ logger: deps.logger, text: deps.text, isUnavailable: deps.isUnavailable }));
   return app;
+}
+
+/** A check's answer, or false once `ms` have passed (a frozen database must not hang /readyz). */
+async function withDeadline(check: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([check.catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface RunningServer {

@@ -9,9 +9,12 @@ import type { CatalogHit } from '../knowledge/index.js';
 export interface CatalogRouterDeps {
   /** The best offers for a query, best first. */
   search: (q: string, limit: number) => CatalogHit[];
+  /** Counts one search from this address; throws RateLimitedError over RATE_LIMIT_CATALOG_PER_MINUTE. */
+  limit?: (address: string) => Promise<void>;
 }
 
-const MAX_QUERY_CHARS = 500;
+/** Longer queries are refused: a search costs CPU in proportion to the query, and no visitor types 200 characters into a search box. */
+const MAX_QUERY_CHARS = 200;
 const DEFAULT_LIMIT = 10;
 const MAX_LIMIT = 50;
 
@@ -54,7 +57,7 @@ const MAX_LIMIT = 50;
  *       - in: query
  *         name: q
  *         required: true
- *         schema: { type: string, minLength: 1, maxLength: 500 }
+ *         schema: { type: string, minLength: 1, maxLength: 200 }
  *         example: синие пленки для плоттера
  *       - in: query
  *         name: limit
@@ -66,15 +69,21 @@ const MAX_LIMIT = 50;
  *         content:
  *           application/json:
  *             schema: { $ref: '#/components/schemas/CatalogSearchResult' }
+ *       429:
+ *         description: Too many searches from this address (RATE_LIMIT_CATALOG_PER_MINUTE)
+ *         content:
+ *           application/json:
+ *             schema: { $ref: '#/components/schemas/CatalogSearchError' }
  *       400:
- *         description: Missing or empty q, or a limit outside 1..50
+ *         description: Missing or empty q, q over 200 characters, or a limit outside 1..50
  *         content:
  *           application/json:
  *             schema: { $ref: '#/components/schemas/CatalogSearchError' }
  */
 export function createCatalogRouter(deps: CatalogRouterDeps): Router {
   const router = Router();
-  router.get('/api/v1/catalog/search', (req, res) => {
+  router.get('/api/v1/catalog/search', async (req, res) => {
+    await deps.limit?.(req.ip ?? 'unknown');
     const q = req.query.q;
     if (typeof q !== 'string' || q.trim() === '') {
       res.status(400).json({ error: 'q is required: the text to search for', code: 'catalog.invalid_query' });

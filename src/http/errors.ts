@@ -9,8 +9,25 @@ interface HttpErrorShape {
   statusCode?: number;
 }
 
-export function createErrorHandler(deps: { logger: Logger; text: (key: string) => string }): ErrorRequestHandler {
+export interface ErrorHandlerDeps {
+  logger: Logger;
+  text: (key: string) => string;
+  /** Whether an error means a backing service is unreachable: answered 503 with Retry-After. */
+  isUnavailable?: (error: unknown) => boolean;
+}
+
+/** Seconds a client is told to wait while the database or Redis is unreachable. */
+const UNAVAILABLE_RETRY_AFTER_S = 5;
+
+export function createErrorHandler(deps: ErrorHandlerDeps): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
+    if (deps.isUnavailable?.(error)) {
+      deps.logger.warn({ err: error, path: req.path }, 'request failed: a backing service is unreachable; answered 503');
+      if (res.headersSent) return;
+      res.set('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
+      res.status(503).json({ error: deps.text('fallback'), code: 'http.unavailable' });
+      return;
+    }
     if (error instanceof RateLimitedError) {
       res.set('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
       res.status(429).json({ error: deps.text('rate_limited'), code: error.code });

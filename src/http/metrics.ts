@@ -9,6 +9,8 @@ export interface AppMetrics {
   core: CoreMetrics;
   /** Times every request by its route pattern (not its URL: tokens and ids stay out of labels). */
   httpMiddleware: RequestHandler;
+  /** Counts a Telegram update recorded as failed and skipped. */
+  telegramUpdateSkipped(): void;
   /** Queue depth is read when scraped. */
   watchQueue(name: string, depth: () => Promise<QueueDepth>): void;
   /** Conversations waiting for a person, read when scraped. */
@@ -35,6 +37,11 @@ export function createMetrics(): AppMetrics {
   const tokens = new Counter({ name: 'llm_tokens_total', help: 'Tokens used, by direction', labelNames: ['direction'], registers: [registry] });
   const modelErrors = new Counter({ name: 'llm_errors_total', help: 'Failed model calls', registers: [registry] });
   const replies = new Counter({ name: 'replies_total', help: 'Replies stored, by kind', labelNames: ['kind'], registers: [registry] });
+  const skippedUpdates = new Counter({
+    name: 'telegram_updates_failed_total',
+    help: 'Telegram updates that failed repeatedly, were recorded in telegram_failed_update and skipped',
+    registers: [registry],
+  });
   const handoffs = new Counter({
     name: 'handoffs_total',
     help: 'Handoff events by reason and outcome (requested, unavailable, accepted, finished, expired, released)',
@@ -101,6 +108,9 @@ export function createMetrics(): AppMetrics {
         http.observe({ method: req.method, route: `${req.baseUrl}${label}`, status: String(res.statusCode) }, (performance.now() - started) / 1000);
       });
       next();
+    },
+    telegramUpdateSkipped() {
+      skippedUpdates.inc();
     },
     watchQueue(name, depth) {
       queues.set(name, depth);

@@ -7,6 +7,7 @@
 import { rankOffers, type RankedOffer } from './search/rank-offers.js';
 import { searchFaq, type FaqHit } from './search/faq-index.js';
 import { renderTemplate } from './folder/template.js';
+import { oneLine } from './text/one-line.js';
 import type { ChatTurn } from '../core/ports.js';
 import type { Offer } from './catalog/offer.js';
 import type { KnowledgeSnapshot } from './snapshot.js';
@@ -50,14 +51,27 @@ export function formatPrice(offer: Offer, messages: Messages): string {
   return `${amount} ${symbol[offer.currency.toUpperCase()] ?? offer.currency}`;
 }
 
+/**
+ * Feed and file text as prompt data: one line, and no angle brackets, so that it can neither
+ * start a section of its own nor close the <catalog>/<faq> block it sits in.
+ */
+function data(text: string): string {
+  return oneLine(text).replace(/</g, '‹').replace(/>/g, '›');
+}
+
 function offerLine(offer: Offer, messages: Messages): string {
-  const params = offer.params.slice(0, 5).map((p) => `${p.name}: ${p.value}${p.unit ? ` ${p.unit}` : ''}`);
+  const params = offer.params.slice(0, 5).map((p) => data(`${p.name}: ${p.value}${p.unit ? ` ${p.unit}` : ''}`));
   const stock = offer.available ? messages.in_stock : messages.on_order;
-  return [`- ${offer.name} — ${formatPrice(offer, messages)}, ${stock} — ${offer.url}`, ...(params.length ? [`  ${params.join('; ')}`] : [])].join('\n');
+  return [`- ${data(offer.name)} — ${formatPrice(offer, messages)}, ${stock} — ${data(offer.url)}`, ...(params.length ? [`  ${params.join('; ')}`] : [])].join('\n');
 }
 
 function faqBlock(hits: FaqHit[]): string {
-  return hits.map((h) => `- ${h.entry.question}\n  ${h.entry.answer}`).join('\n');
+  return hits.map((h) => `- ${data(h.entry.question)}\n  ${data(h.entry.answer)}`).join('\n');
+}
+
+/** Delimits a block of data in the system prompt (the template tells the model it is data, not instructions). */
+function block(tag: 'catalog' | 'faq', body: string): string {
+  return `<${tag}>\n${body}\n</${tag}>`;
 }
 
 /** Built once: constructing an Intl.DateTimeFormat costs more than the rest of a render. */
@@ -66,10 +80,10 @@ const moscowDate = new Intl.DateTimeFormat('ru-RU', { dateStyle: 'long', timeZon
 function renderSystem(snapshot: KnowledgeSnapshot, offers: RankedOffer[], faq: FaqHit[], now: Date): string {
   const shop = snapshot.catalog.shop;
   return renderTemplate(snapshot.template, {
-    company: [shop.name, shop.company].filter(Boolean).join(', '),
-    site: shop.url ?? '',
-    catalog: offers.map((o) => offerLine(o.offer, snapshot.messages)).join('\n'),
-    faq: faqBlock(faq),
+    company: data([shop.name, shop.company].filter(Boolean).join(', ')),
+    site: data(shop.url ?? ''),
+    catalog: block('catalog', offers.map((o) => offerLine(o.offer, snapshot.messages)).join('\n')),
+    faq: block('faq', faqBlock(faq)),
     date: moscowDate.format(now),
   });
 }

@@ -17,6 +17,12 @@ import type { Locks } from './locks.js';
 export interface PollerDeps {
   api: Pick<Api, 'getUpdates' | 'deleteWebhook'>;
   handle(update: Update): Promise<void>;
+  /**
+   * Asked after each failure of an update: `skip` confirms it (moves past it) so that one update
+   * never holds up the others; unset: always read again.
+   */
+  onFailure?(update: Update, error: unknown): Promise<'retry' | 'skip'>;
+  onSuccess?(update: Update): void;
   /** The lease that makes this the only poller; undefined in a single process without Redis. */
   locks?: Locks;
   logger: Logger;
@@ -126,9 +132,15 @@ export function startPolling(deps: PollerDeps, options: PollerOptions): Poller {
       for (const update of updates) {
         try {
           await deps.handle(update);
+          deps.onSuccess?.(update);
           failures = 0;
         } catch (error) {
           failures += 1;
+          if ((await deps.onFailure?.(update, error).catch(() => 'retry' as const)) === 'skip') {
+            offset = update.update_id + 1;
+            failures = 0;
+            continue;
+          }
           // Not confirmed: the next getUpdates returns it again. Loud once it has lasted a while.
           log[failures >= 5 ? 'error' : 'warn']({ err: error, updateId: update.update_id, failures }, 'telegram poller: update not stored; reading it again');
           await sleep(Math.min(500 * 2 ** failures, 30_000));

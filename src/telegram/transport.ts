@@ -16,6 +16,7 @@ import { isTokenRefused, loggableError, TelegramConfigError } from './errors.js'
 import { createMemoryLocks, createRedisLocks } from './locks.js';
 import { startPolling, type Poller } from './polling.js';
 import { createTelegramSender, type DeliverySource, type ReplyMarkup, type TelegramSendJob } from './sender.js';
+import { createUpdateFailures, type FailedUpdate } from './update-failures.js';
 import { createWebhookRouter } from './webhook.js';
 
 export type { DeliverySource, OutgoingText, ReplyMarkup, TelegramSendJob } from './sender.js';
@@ -36,6 +37,10 @@ export interface TelegramTransportDeps {
   /** Shared locks across processes (per-chat send order, the one poller); unset: this process only. */
   redis?: Redis;
   logger: Logger;
+  /** Keeps an update that failed `maxUpdateFailures` times, before it is skipped; unset: never skipped. */
+  recordFailedUpdate?(failed: FailedUpdate): Promise<void>;
+  /** Counts a skipped update (a metric). */
+  updateSkipped?(): void;
 }
 
 export interface TelegramTransportOptions extends TelegramBotOptions {
@@ -55,6 +60,8 @@ export interface TelegramTransportOptions extends TelegramBotOptions {
   sendRps?: number;
   /** getUpdates long-poll timeout, seconds. @defaultValue 30 */
   pollTimeoutSeconds?: number;
+  /** Failures of one update before it is recorded and skipped (see update-failures.ts). @defaultValue 5 */
+  maxUpdateFailures?: number;
   /** How often the resend sweep runs, ms. @defaultValue 30000 */
   sweepEveryMs?: number;
   /** Only texts stored at least this long ago are swept: younger ones are still on their way, ms. @defaultValue 60000 */
@@ -98,8 +105,16 @@ export function createTelegramTransport(deps: TelegramTransportDeps, options: Te
       throw error instanceof BotError ? error.error : error;
     }
   };
+  // No single update may stop the bot: past its failures it is recorded and skipped.
+  const botKey = createHash('sha256').update(options.token).digest('hex').slice(0, 16);
+  const record = deps.recordFailedUpdate;
+  const failures = record
+    ? createUpdateFailures({ record: (failed) => record({ bot: botKey, ...failed }), skipped: deps.updateSkipped, logger: log }, { maxFailures: options.maxUpdateFailures })
+    : undefined;
+  const onFailure = failures?.failed;
+  const onSuccess = failures?.succeeded;
   const router = options.webhook
-    ? createWebhookRouter({ handle, ready: () => bot.isInited(), logger: log }, { secret: options.webhook.secret, path: options.webhook.path })
+    ? createWebhookRouter({ handle, onFailure, onSuccess, ready: () => bot.isInited(), logger: log }, { secret: options.webhook.secret, path: options.webhook.path })
     : undefined;
 
   let stopped = false;
@@ -118,9 +133,9 @@ export function createTelegramTransport(deps: TelegramTransportDeps, options: Te
       return;
     }
     if (stopped) return;
-    const lockKey = `poll-${createHash('sha256').update(options.token).digest('hex').slice(0, 16)}`;
+    const lockKey = `poll-${botKey}`;
     poller = startPolling(
-      { api: bot.api, handle, locks: deps.redis ? locks : undefined, logger: log },
+      { api: bot.api, handle, onFailure, onSuccess, locks: deps.redis ? locks : undefined, logger: log },
       { lockKey, timeoutSeconds: options.pollTimeoutSeconds, allowedUpdates: options.allowedUpdates },
     );
     log.info({ username: bot.botInfo.username }, 'telegram bot receiving by long polling');

@@ -2,7 +2,7 @@
  * A bot's webhook route: Telegram pushes updates here in webhook mode. The secret
  * header is checked before the body is read; a request without it gets 401 and changes nothing.
  * The answer comes as soon as the update is stored and enqueued; a failure answers 5xx so that
- * Telegram sends the update again (storage deduplicates it).
+ * Telegram sends the update again (storage deduplicates it), until `onFailure` says to skip it.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
@@ -14,6 +14,9 @@ const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 export interface WebhookDeps {
   /** Runs one update through the bot; rejects when it could not be stored. */
   handle(update: Update): Promise<void>;
+  /** Asked when an update failed: `skip` answers 200 so that Telegram stops re-sending it; unset: 5xx. */
+  onFailure?(update: Update, error: unknown): Promise<'retry' | 'skip'>;
+  onSuccess?(update: Update): void;
   /** False until the bot knows who it is (getMe at start): updates are refused with 503 meanwhile. */
   ready(): boolean;
   logger: Logger;
@@ -54,7 +57,12 @@ export function createWebhookRouter(deps: WebhookDeps, options: WebhookOptions):
       res.status(503).json({ error: 'the bot is starting; try again' });
       return;
     }
-    await deps.handle(update as Update);
+    try {
+      await deps.handle(update as Update);
+      deps.onSuccess?.(update as Update);
+    } catch (error) {
+      if ((await deps.onFailure?.(update as Update, error).catch(() => 'retry' as const)) !== 'skip') throw error;
+    }
     res.status(200).json({});
   });
   return router;

@@ -1,5 +1,6 @@
 /** Checks every raw offer against the schema and for duplicate ids, naming file, line and offer. */
 import { KnowledgeInvalidError } from '../errors.js';
+import { oneLine } from '../text/one-line.js';
 import { offerSchema, parseAvailable, parsePrice, type Offer, type RawOffer } from './offer.js';
 
 const YIELD_EVERY = 2000;
@@ -15,7 +16,7 @@ export async function validateOffers(raw: Array<{ offer: RawOffer; line: number 
     if (price === undefined) throw new KnowledgeInvalidError({ file, line, offerId }, `price "${offer.price}" is not a non-negative number`);
     const available = parseAvailable(offer.available);
     if (available === undefined) throw new KnowledgeInvalidError({ file, line, offerId }, `available "${offer.available}" is not true or false`);
-    const parsed = offerSchema.safeParse({ ...offer, id: offer.id.trim(), name: offer.name.trim(), price, available });
+    const parsed = offerSchema.safeParse({ ...oneLineFields(offer), price, available });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.length ? `${issue.path.join('.')}: ` : '';
@@ -30,4 +31,22 @@ export async function validateOffers(raw: Array<{ offer: RawOffer; line: number 
     if ((i + 1) % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return offers;
+}
+
+/** Every text field on one line (see one-line.ts): feed text reaches the system prompt. */
+function oneLineFields(offer: RawOffer): RawOffer {
+  const optional = (value: string | undefined) => (value === undefined ? undefined : oneLine(value));
+  return {
+    ...offer,
+    id: oneLine(offer.id),
+    name: oneLine(offer.name),
+    url: offer.url.trim(),
+    currency: oneLine(offer.currency),
+    vendor: optional(offer.vendor),
+    model: optional(offer.model),
+    vendorCode: optional(offer.vendorCode),
+    categoryPath: offer.categoryPath.map(oneLine),
+    description: oneLine(offer.description),
+    params: offer.params.map((p) => ({ name: oneLine(p.name), value: oneLine(p.value), ...(p.unit === undefined ? {} : { unit: oneLine(p.unit) }) })),
+  };
 }

@@ -1,6 +1,7 @@
 /** `faq.jsonl`: question–answer pairs, one JSON object a line: `{"question": "…", "answer": "…"}`. */
 import { z } from 'zod';
 import { KnowledgeInvalidError } from '../errors.js';
+import { oneLine } from '../text/one-line.js';
 
 /** One question and its answer. */
 export interface FaqEntry {
@@ -8,9 +9,10 @@ export interface FaqEntry {
   answer: string;
 }
 
+// One line each: FAQ text reaches the system prompt (see one-line.ts).
 const entrySchema = z.object({
-  question: z.string().trim().min(1, 'question is empty'),
-  answer: z.string().trim().min(1, 'answer is empty'),
+  question: z.string().transform(oneLine).pipe(z.string().min(1, 'question is empty')),
+  answer: z.string().transform(oneLine).pipe(z.string().min(1, 'answer is empty')),
 });
 
 /** Parses the FAQ; blank lines are skipped. Throws `KnowledgeInvalidError` naming the line. */

@@ -22,6 +22,7 @@ const CORE_TEXT_KEYS: readonly FixedTextKey[] = [
   'finished',
   'fallback',
   'rate_limited',
+  'busy',
 ];
 
 /**

@@ -81,4 +81,47 @@ describe('hot reload of the prompts folder', () => {
     await waitFor(() => knowledge.text('fallback') === 'Попробуйте позже.', 10_000);
     expect(knowledge.text('finished')).toBe('Чат окончен.');
   });
+
+  it('keeps the last good edit, not the shipped defaults, when a broken edit follows it (texts, prompt, catalog)', async () => {
+    const offer = '<offer id="good-edit" available="true"><url>https://www.vink.ru/catalog/good-edit/</url><price>777</price><currencyId>RUB</currencyId><categoryId>11</categoryId><name>Пленка Сапфир лазурная</name></offer>\n    </offers>';
+    await edit('messages.yml', (t) => t.replace(/^greeting: .*$/m, 'greeting: "Хорошая правка."'));
+    await edit('system.md', (t) => `${t}\nХОРОШАЯ ПРАВКА ПРОМПТА\n`);
+    await edit('catalog.yml', (t) => t.replace('</offers>', offer));
+    await waitFor(
+      () => knowledge.text('greeting') === 'Хорошая правка.' && knowledge.searchCatalog('пленка сапфир лазурная', 1)[0]?.id === 'good-edit',
+      15_000,
+      { what: 'the good edit applied' },
+    );
+
+    await edit('messages.yml', (t) => t.replace(/^help: (.*)$/m, 'help: "не закрытая кавычка'));
+    await edit('system.md', (t) => `${t}\n{{nonsense}}\n`);
+    await edit('catalog.yml', (t) => t.replace('<offers>', '<offers><offer id="broken"'));
+    await waitFor(() => refusals().length > 0, 10_000, { what: 'a refusal' });
+    // Another reload of the same broken folder must not fall back either.
+    await edit('faq.jsonl', (t) => `${t}\n`);
+    await waitFor(() => refusals().length > 1, 10_000, { what: 'a second refusal' });
+
+    expect(knowledge.text('greeting')).toBe('Хорошая правка.');
+    const [system] = knowledge.composePrompt({ question: 'пленка сапфир лазурная', history: [] });
+    expect(system!.text).toContain('ХОРОШАЯ ПРАВКА ПРОМПТА');
+    expect(system!.text).not.toContain('{{');
+    expect(knowledge.searchCatalog('пленка сапфир лазурная', 1)[0]?.id).toBe('good-edit');
+  });
+
+  it('applies neither change of a burst that edits two files, one validly and one broken', async () => {
+    const before = { greeting: knowledge.text('greeting'), help: knowledge.text('help') };
+    const [systemBefore] = knowledge.composePrompt({ question: 'адрес', history: [] });
+
+    await Promise.all([
+      edit('system.md', (t) => `${t}\nПРАВКА ИЗ ПОЛОВИНЧАТОЙ ПАЧКИ\n`),
+      edit('messages.yml', (t) => t.replace(/^greeting: .*$/m, 'greeting: "Из половинчатой пачки."').replace(/^help: .*$/m, 'help: ""')),
+    ]);
+    await waitFor(() => refusals().length > 0, 10_000, { what: 'a refusal' });
+
+    expect(knowledge.text('greeting')).toBe(before.greeting);
+    expect(knowledge.text('help')).toBe(before.help);
+    const [system] = knowledge.composePrompt({ question: 'адрес', history: [] });
+    expect(system!.text).not.toContain('ПРАВКА ИЗ ПОЛОВИНЧАТОЙ ПАЧКИ');
+    expect(system!.text).toBe(systemBefore!.text);
+  });
 });

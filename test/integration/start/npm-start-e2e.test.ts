@@ -185,6 +185,32 @@ describe('npm start with an empty DATA_DIR and no DATABASE_URL/REDIS_URL', () =>
     expect(second.output()).toContain(dataDir);
     expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
   });
+
+  it('cli migrate while npm start holds DATA_DIR prints one clear line, no stack trace, and exits non-zero', { timeout: E2E_TIMEOUT_MS }, async () => {
+    expect(current, 'a running instance is needed').toBeDefined();
+
+    const migrate = run(['run', 'cli', '--', 'migrate'], childEnv({ DATA_DIR: dataDir }));
+    const { code } = await migrate.exited;
+
+    expect(code, migrate.output()).not.toBe(0);
+    const lines = migrate.output().split('\n').filter((line) => /cannot migrate/.test(line));
+    expect(lines, migrate.output()).toHaveLength(1);
+    expect(lines[0]).toContain(dataDir);
+    expect(migrate.output()).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
+  });
+
+  it('exits non-zero when its embedded PostgreSQL dies, rather than serving over a dead database', { timeout: E2E_TIMEOUT_MS }, async () => {
+    expect(current, 'a running instance is needed').toBeDefined();
+    const pid = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+
+    process.kill(pid, 'SIGKILL');
+    const { code, signal } = await (current as RunningCommand).exited;
+
+    expect(signal, current?.output()).toBeNull();
+    expect(code, current?.output()).not.toBe(0);
+    expect(current?.output()).toMatch(/embedded PostgreSQL/);
+  });
 });
 
 describe('npm run start:api without DATABASE_URL and REDIS_URL', () => {

@@ -29,6 +29,7 @@ const POLL_PATHS = ['/api/v1/message', '/api/v1/message/', '/message', '/message
 const LIMITS = {
   RATE_LIMIT_MESSAGES_PER_MINUTE: 3,
   RATE_LIMIT_ADDRESS_PER_MINUTE: 5,
+  RATE_LIMIT_ADDRESS_MESSAGES_PER_MINUTE: 4,
   MAX_MESSAGE_CHARS: 200,
   MAX_BODY_BYTES: 1024,
   LLM_RETRY_ATTEMPTS: 3,
@@ -276,6 +277,8 @@ export function chatApiContract(backend: Backend): void {
         ['no message field', () => JSON.stringify({ text: 'не то поле' })],
         ['an empty message', () => JSON.stringify({ message: '' })],
         ['a whitespace-only message', () => JSON.stringify({ message: ' \n\t  ' })],
+        ['a message of zero-width characters only', () => JSON.stringify({ message: '\u200b\u200c\u200d\u2060\ufeff' })],
+        ['a message of U+0000 and spaces only', () => JSON.stringify({ message: '\u0000 \u0000' })],
         ['a numeric message', () => JSON.stringify({ message: 42 })],
         ['a null message', () => JSON.stringify({ message: null })],
         ['an object as the message', (text) => JSON.stringify({ message: { text } })],
@@ -294,6 +297,25 @@ export function chatApiContract(backend: Backend): void {
         expect(res.status).toBe(400);
         expect(typeof res.body.error).toBe('string');
         await expectNothingStored(visitor, text);
+      });
+
+      it('a message holding U+0000 is accepted and answered without the character', async () => {
+        const visitor = newVisitor();
+
+        const res = await post(visitor.token, undefined, { raw: JSON.stringify({ message: visitor.say('a\u0000b') }) });
+
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        const replies = await collectReplies(visitor.token, 1);
+        expect(replies.map((r) => r.message)).toEqual([`Ответ: ${visitor.say('ab')}`]);
+      });
+
+      it('a message of MAX_MESSAGE_CHARS characters with surrounding spaces is accepted: the limit counts the trimmed text', async () => {
+        const visitor = newVisitor();
+        const text = visitor.say('').padEnd(LIMITS.MAX_MESSAGE_CHARS, 'ж');
+
+        const res = await post(visitor.token, { message: ` ${text}  \n` });
+
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
       });
 
       it('a message of exactly MAX_MESSAGE_CHARS characters is accepted', async () => {
@@ -346,6 +368,23 @@ export function chatApiContract(backend: Backend): void {
         expect(message.status).toBe(429);
         expect(typeof message.body.error).toBe('string');
         expect(elsewhere.status).toBe(200);
+      });
+
+      it('an address over RATE_LIMIT_ADDRESS_MESSAGES_PER_MINUTE gets 429 whatever token it uses, and the extra message is not stored', async () => {
+        const address = someAddress();
+        for (let i = 0; i < LIMITS.RATE_LIMIT_ADDRESS_MESSAGES_PER_MINUTE; i++) {
+          expect((await post(newVisitor().token, { message: `новый токен ${i} ${randomUUID()}` }, { address })).status).toBe(201);
+        }
+        const visitor = newVisitor();
+        const text = visitor.say('ещё один токен');
+
+        const refused = await post(visitor.token, { message: text }, { address });
+        const elsewhere = await post(newVisitor().token, { message: `другой адрес ${randomUUID()}` });
+
+        expect(refused.status).toBe(429);
+        expect(typeof refused.body.error).toBe('string');
+        expect(elsewhere.status).toBe(201);
+        await expectNothingStored(visitor, text);
       });
     });
 

@@ -17,7 +17,9 @@ describe('configuration', () => {
       LLM_TIMEOUT_MS: 30000,
       YANDEX_DATA_LOGGING: false,
       RATE_LIMIT_MESSAGES_PER_MINUTE: 20,
-      RATE_LIMIT_ADDRESS_PER_MINUTE: 600,
+      RATE_LIMIT_ADDRESS_PER_MINUTE: 3000,
+      RATE_LIMIT_ADDRESS_MESSAGES_PER_MINUTE: 60,
+      RATE_LIMIT_TELEGRAM_PER_MINUTE: 20,
       MAX_MESSAGE_CHARS: 4000,
       MAX_BODY_BYTES: 65536,
       CORS_ORIGINS: '*',
@@ -25,6 +27,8 @@ describe('configuration', () => {
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
+    expect(config.LLM_CALLS_PER_MINUTE).toBeUndefined();
+    expect(config.METRICS_TOKEN).toBeUndefined();
   });
 
   it('every problem is reported together', () => {

@@ -25,6 +25,20 @@ describe('classifyUpdate', () => {
     });
   });
 
+  it('drops U+0000 from a text, so the message can be stored', () => {
+    const update = fixture('private-text');
+    const action = classifyUpdate({ ...update, message: { ...update.message, text: 'плёнка\u0000 Oracal' } } as Update, options);
+
+    expect(action.kind === 'message' && action.inbound.text).toBe('плёнка Oracal');
+  });
+
+  it('ignores a text of only zero-width characters and U+0000', () => {
+    const update = fixture('private-text');
+    const action = classifyUpdate({ ...update, message: { ...update.message, text: '\u200b\u0000\ufeff\u2060' } } as Update, options);
+
+    expect(action.kind).toBe('ignore');
+  });
+
   it('gives a re-sent update the same external id, so the store drops the copy', () => {
     const first = classifyUpdate(fixture('private-text'), options);
     const again = classifyUpdate({ ...fixture('private-text') }, options);

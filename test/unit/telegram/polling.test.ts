@@ -2,6 +2,7 @@ import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryLocks } from '../../../src/telegram/locks.js';
 import { startPolling } from '../../../src/telegram/polling.js';
+import { createUpdateFailures } from '../../../src/telegram/update-failures.js';
 import type { Logger } from '../../../src/core/ports.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
@@ -66,5 +67,69 @@ describe('the Telegram poller', () => {
     await poller.stop();
 
     expect(api.offsets).toEqual([]);
+  });
+
+  it('records and skips an update that keeps failing, and goes on with the later ones', async () => {
+    vi.useFakeTimers();
+    const api = stubApi([update(20), update(21)]);
+    const handled: number[] = [];
+    const recorded: Array<{ updateId: number; failures: number }> = [];
+    const failures = createUpdateFailures({ record: async (f) => void recorded.push({ updateId: f.updateId, failures: f.failures }), logger: silent }, { maxFailures: 3 });
+    const poller = startPolling(
+      {
+        api: api as never,
+        handle: async (u) => {
+          if (u.update_id === 20) throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+          handled.push(u.update_id);
+        },
+        onFailure: failures.failed,
+        onSuccess: failures.succeeded,
+        logger: silent,
+      },
+      { lockKey: 'poll-test' },
+    );
+
+    await vi.advanceTimersByTimeAsync(60_000);
+    await poller.stop();
+
+    expect(recorded).toEqual([{ updateId: 20, failures: 3 }]);
+    expect(handled).toEqual([21]);
+    expect(api.offsets).toContain(22);
+  });
+
+  it('keeps reading an update again while its failure cannot be recorded (the database is down, nothing is dropped)', async () => {
+    vi.useFakeTimers();
+    const api = stubApi([update(30)]);
+    let down = true;
+    const handled: number[] = [];
+    const failures = createUpdateFailures(
+      {
+        record: async () => {
+          throw new Error('connect ECONNREFUSED');
+        },
+        logger: silent,
+      },
+      { maxFailures: 2 },
+    );
+    const poller = startPolling(
+      {
+        api: api as never,
+        handle: async (u) => {
+          if (down) throw new Error('connect ECONNREFUSED');
+          handled.push(u.update_id);
+        },
+        onFailure: failures.failed,
+        onSuccess: failures.succeeded,
+        logger: silent,
+      },
+      { lockKey: 'poll-test' },
+    );
+
+    await vi.advanceTimersByTimeAsync(120_000);
+    down = false;
+    await vi.advanceTimersByTimeAsync(60_000);
+    await poller.stop();
+
+    expect(handled).toEqual([30]);
   });
 });

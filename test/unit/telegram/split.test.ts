@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { splitMessage, TELEGRAM_MESSAGE_LIMIT } from '../../../src/telegram/split.js';
 
+/** Telegram's own limit on a message's text (https://core.telegram.org/bots/api#sendmessage), written out: the tests must not move with the constant. */
+const TELEGRAM_LIMIT = 4096;
+
 const paragraph = (n: number, length: number) => `Абзац ${n}. ${'текст '.repeat(length)}`.slice(0, length).trimEnd();
 
 describe('splitMessage', () => {
+  it('uses Telegram’s limit of 4,096 characters by default', () => {
+    expect(TELEGRAM_MESSAGE_LIMIT).toBe(4096);
+    expect(splitMessage('я'.repeat(4096))).toHaveLength(1);
+    expect(splitMessage('я'.repeat(4097))).toHaveLength(2);
+  });
+
   it('keeps a text within the limit as one part', () => {
     expect(splitMessage('  Короткий ответ.  ')).toEqual(['Короткий ответ.']);
   });
@@ -20,7 +29,7 @@ describe('splitMessage', () => {
     const parts = splitMessage(text);
 
     expect(parts).toHaveLength(2);
-    expect(parts.every((p) => p.length <= TELEGRAM_MESSAGE_LIMIT)).toBe(true);
+    expect(parts.every((p) => p.length <= TELEGRAM_LIMIT)).toBe(true);
     expect(parts.join('\n\n')).toBe(text);
     expect(parts[1]?.startsWith('Абзац')).toBe(true);
   });
@@ -43,7 +52,7 @@ describe('splitMessage', () => {
 
     const parts = splitMessage(text);
 
-    expect(parts.every((p) => p.length <= TELEGRAM_MESSAGE_LIMIT)).toBe(true);
+    expect(parts.every((p) => p.length <= TELEGRAM_LIMIT)).toBe(true);
     expect(parts.join('')).toBe(text);
     for (const p of parts) expect(/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/.test(p)).toBe(false);
   });
