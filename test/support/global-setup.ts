@@ -3,6 +3,7 @@
  * TEST_DATABASE_URL (default: the machine's 127.0.0.1:5432), a per-run BullMQ key prefix, and a
  * refusal to run when a configured external root URL is not loopback.
  */
+import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type {} from 'vitest';
@@ -17,6 +18,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       throw new Error(`${name} points at ${value}; tests may only reach loopback`);
     }
   }
+  // Tests that run `npm start` as a child each trigger its prestart build when sources changed;
+  // building once here keeps two such files from compiling into dist/ at the same time.
+  execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { stdio: 'inherit' });
   const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const database = `supportbot_test_${runId}`;
   const admin = new pg.Client({ connectionString: adminUrl });
