@@ -60,7 +60,10 @@ export interface TelegramSenderDeps {
 }
 
 export interface TelegramSenderOptions {
-  /** How long one job may hold a chat's lock without sending anything, ms. @defaultValue 120000 */
+  /**
+   * The chat lock's lease, ms; renewed every third of it while the job runs (a 429 waited out by
+   * auto-retry included), so a crashed sender blocks its chat for at most this long. @defaultValue 15000
+   */
   lockMs?: number;
   /** How soon a job that found its chat busy runs again, ms. @defaultValue 200 */
   busyRetryMs?: number;
@@ -72,7 +75,7 @@ type Outcome = { outcome: 'sent'; messageId?: string } | { outcome: 'blocked' | 
 
 /** Returns the processor for the send queue's worker. */
 export function createTelegramSender(deps: TelegramSenderDeps, options: TelegramSenderOptions = {}) {
-  const lockMs = options.lockMs ?? 120_000;
+  const lockMs = options.lockMs ?? 15_000;
   const batch = options.batch ?? 20;
 
   return async function send(job: TelegramSendJob, context: JobContext): Promise<void> {
@@ -86,6 +89,7 @@ export function createTelegramSender(deps: TelegramSenderDeps, options: Telegram
     const renew = async () => {
       await deps.locks.renew(lockKey, owner, lockMs).catch(() => false);
     };
+    const heartbeat = setInterval(() => void renew(), lockMs / 3);
     try {
       if (job.kind === 'text') {
         const result = await sendText(job.chatId, { id: 'fixed', text: job.text, markup: job.markup }, renew);
@@ -94,6 +98,7 @@ export function createTelegramSender(deps: TelegramSenderDeps, options: Telegram
       }
       await flushChat(job.chatId, renew, log);
     } finally {
+      clearInterval(heartbeat);
       await deps.locks.release(lockKey, owner).catch(() => undefined);
     }
   };

@@ -87,8 +87,8 @@ describe('the operators\' desk across processes', () => {
     await visitor.say('позовите оператора');
     press({ app, customers, operators }, operator, await inviteTo({ app, customers, operators }, operator));
     await visitor.waitFor('Оператор подключился');
-    // A crash in the middle of a send holds that chat's send lock until it expires (minutes): let
-    // the operator's transcript go out first, so the test is about the handoff's state, not that.
+    // A crash in the middle of a send holds that chat's send lock until its lease runs out (15 s):
+    // let the operator's transcript go out first, so the test is about the handoff's state.
     await waitForText(operators, operator, 'Переписка с клиентом');
     await waitFor(async () => (await database.query('select 1 from delivery where settled_at is null')).length === 0, 10_000, { what: 'every text to operators sent' });
 
@@ -99,7 +99,7 @@ describe('the operators\' desk across processes', () => {
 
     await visitor.waitFor('я проверила склад', 30_000);
     await visitor.say('отлично, беру');
-    await waitForText(operators, operator, 'отлично, беру', 20_000).catch((error: unknown) => {
+    await waitForText(operators, operator, 'отлично, беру', 40_000).catch((error: unknown) => {
       throw new Error(`${String(error)}\n${system.output().slice(-3000)}`);
     });
     operators.pushText(operator, '/finish');
