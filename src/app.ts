@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Router } from 'express';
+import type { Redis } from 'ioredis';
 import {
   createMemoryLiveEvents,
   createMemoryReplySignal,
@@ -32,12 +33,15 @@ import { createPgDeliveryStore } from './db/pg-delivery-store.js';
 import { createPgHandoffStore } from './db/pg-handoff-store.js';
 import { isUnavailableError } from './db/unavailable.js';
 import { batchAccepts, batchEnqueues } from './group-commit.js';
+import { createAdminPanel, resolveSessionSecret, type AdminPanel } from './http/admin/index.js';
 import { createHttpApp, listen, type RunningServer } from './http/app.js';
 import { createCatalogRouter } from './http/catalog-routes.js';
 import { createMetrics } from './http/metrics.js';
 import { buildOpenApiDocument } from './http/swagger.js';
-import { openDatabase, redisConnector } from './infrastructure.js';
-import { createPromptsKnowledge } from './knowledge/index.js';
+import type { WatchedQueue } from './http/admin/index.js';
+import type { AppMetrics } from './http/metrics.js';
+import { openDatabase, redisConnector, type Database, type RedisConnector } from './infrastructure.js';
+import { createPromptsKnowledge, type PromptsKnowledge } from './knowledge/index.js';
 import { withCallBudget } from './llm/call-budget.js';
 import { createYandexGptModel } from './llm/yandex-gpt-model.js';
 import { createKeyedLimit } from './limits/keyed-limit.js';
@@ -280,6 +284,20 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
         limit: (address) => catalogLimit.consume(address, 'catalog.rate_limited', 'catalog search'),
       }),
     ];
+    const admin = await buildAdminPanel(config, {
+      database,
+      logger,
+      deps,
+      metrics,
+      knowledge,
+      connect,
+      sharedRedis,
+      channels,
+      modelName: model ? config.YANDEX_GPT_MODEL : 'offline (no YandexGPT credentials)',
+      queues: [{ name: REPLY_QUEUE, depth: () => replies.depth() }, ...channels.flatMap((c) => c.queues.map((q) => ({ name: q.name, depth: () => q.backend.depth() })))],
+    });
+    stack.push(() => admin.close());
+    routers.push(admin.router);
     const http = createHttpApp(
       {
         logger: logger.child({ component: 'http' }),
@@ -316,4 +334,48 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
     deps,
     stop,
   };
+}
+
+/** The admin panel at /admin, with the sources its Status and Queues pages read. */
+async function buildAdminPanel(
+  config: Config,
+  parts: {
+    database: Database;
+    logger: RootLogger;
+    deps: CoreDeps;
+    metrics: AppMetrics;
+    knowledge: PromptsKnowledge;
+    connect: RedisConnector | undefined;
+    sharedRedis: Redis | undefined;
+    channels: Channel[];
+    modelName: string;
+    queues: WatchedQueue[];
+  },
+): Promise<AdminPanel> {
+  const { connect } = parts;
+  return createAdminPanel(
+    {
+      orm: parts.database.orm,
+      pool: parts.database.pool,
+      logger: parts.logger.child({ component: 'admin' }),
+      clock: parts.deps.clock,
+      redis: parts.sharedRedis,
+      status: {
+        queues: parts.queues,
+        catalog: () => parts.knowledge.catalogStatus(),
+        registry: parts.metrics.registry,
+        model: parts.modelName,
+        // TODO(#9): Telegram's getWebhookInfo / the poller's state once the channels expose them.
+        bots: async () => parts.channels.filter((c) => c.name !== 'web').map((c) => ({ name: c.name, details: { mode: config.TELEGRAM_WEBHOOK_BASE_URL ? 'webhook' : 'long polling' } })),
+      },
+      bull: connect ? { names: parts.queues.map((q) => q.name), prefix: config.BULLMQ_PREFIX, connect: () => connect('client') } : undefined,
+    },
+    {
+      sessionSecret: await resolveSessionSecret(resolve(config.DATA_DIR), config.SESSION_SECRET),
+      sessionHours: config.ADMIN_SESSION_HOURS,
+      keyPrefix: config.BULLMQ_PREFIX,
+      pricePer1000Tokens: config.LLM_PRICE_PER_1000_TOKENS,
+      currency: 'RUB',
+    },
+  );
 }

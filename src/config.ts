@@ -68,6 +68,8 @@ export const configSchema = z.object({
     .default(30)
     .describe('how long a request for a person stays open with nobody taking it, minutes; then it expires and the customer is told'),
   SESSION_SECRET: z.string().min(16).optional().describe('signs admin sessions; unset: generated in DATA_DIR'),
+  ADMIN_SESSION_HOURS: int(1, 24 * 30).default(12).describe('how long an admin login lasts, hours'),
+  LLM_PRICE_PER_1000_TOKENS: z.coerce.number().min(0).default(0.2).describe('price of 1,000 model tokens in RUB, for the estimated cost in the admin analytics'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BULLMQ_PREFIX: z.string().min(1).default('supportbot').describe('key prefix of the BullMQ queues in Redis'),
   WEB_CONCURRENCY: int(1, 64).optional().describe('HTTP processes of start:api (node:cluster); unset: one per CPU core'),

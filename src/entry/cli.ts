@@ -1,5 +1,6 @@
 /** The command line (CONTRACT.md): `npm run cli -- <command>`. Commands live in src/cli/. */
 import { Command } from 'commander';
+import { runCreateAdmin } from '../cli/create-admin.js';
 import { runMigrate } from '../cli/migrate.js';
 import { runOperators } from '../cli/operators.js';
 import { runPromptsCheck } from '../cli/prompts-check.js';
@@ -49,6 +50,15 @@ operators
   .argument('<telegramUserId>', 'as shown by operators list')
   .action(async (telegramUserId: string) => {
     process.exitCode = await runOperators({ kind: 'disable', telegramUserId }, config(), out);
+  });
+
+program
+  .command('create-admin')
+  .description('creates an admin user of the panel at /admin (asks for the password when none is given)')
+  .requiredOption('--username <u>', 'the name to log in with')
+  .option('--password <p>', 'the password; omit it to be asked (keeps it out of the shell history)')
+  .action(async (options: { username: string; password?: string }) => {
+    process.exitCode = await runCreateAdmin(options, config(), { out, err: (line) => process.stderr.write(`${line}\n`) });
   });
 
 const prompts = program.command('prompts').description('the prompts folder managers edit');

@@ -3,7 +3,7 @@
  * phrases, fixed texts), catalog search, prompt composition and offline answers.
  */
 export { createPromptsKnowledge, searchHits } from './prompts-knowledge.js';
-export type { CatalogHit, PromptsKnowledge, PromptsKnowledgeOptions } from './prompts-knowledge.js';
+export type { CatalogHit, CatalogStatus, PromptsKnowledge, PromptsKnowledgeOptions } from './prompts-knowledge.js';
 export { checkPromptsDir } from './check.js';
 export type { CheckOptions, CheckResult } from './check.js';
 export { buildSnapshot, loadPromptsFolder, PROMPT_FILES } from './load-folder.js';

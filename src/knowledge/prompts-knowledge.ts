@@ -51,10 +51,23 @@ export interface CatalogHit {
   score: number;
 }
 
+/** The catalog's last load, for the admin status page. */
+export interface CatalogStatus {
+  /** `feed` when the catalog comes from CATALOG_URL, `folder` otherwise. */
+  source: 'folder' | 'feed';
+  offers: number;
+  /** When the catalog in use was loaded. */
+  loadedAt: Date;
+  /** The last failed load or refresh, when it came after the last good one. */
+  lastError?: { at: Date; message: string };
+}
+
 /** The knowledge base of a running process, with catalog search for the HTTP API. */
 export type PromptsKnowledge = KnowledgeBase & {
   /** The best offers for a query, best first. */
   searchCatalog(query: string, limit: number): CatalogHit[];
+  /** The catalog's last load. */
+  catalogStatus(): CatalogStatus;
   /** Stops watching and refreshing. */
   close(): Promise<void>;
 };
@@ -73,6 +86,11 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
   const now = options.now ?? (() => new Date());
   const compose = { maxTokens: options.maxTokens ?? 2000, contextTokens: options.contextTokens ?? 32_000 };
   let feed: FetchedCatalog | undefined;
+  let catalogLoadedAt = now();
+  let catalogError: CatalogStatus['lastError'];
+  const failed = (error: unknown) => {
+    catalogError = { at: now(), message: error instanceof Error ? error.message : String(error) };
+  };
 
   const external = (): { source: CatalogSource; key: string } | undefined => feed && { source: feed.source, key: feed.key };
   const load = {
@@ -86,6 +104,7 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
     try {
       feed = await fetchCatalogFeed(catalogUrl, { fetch: fetchImpl, timeoutMs: FEED_TIMEOUT_MS });
     } catch (error) {
+      failed(error);
       logger.warn({ err: error, url: catalogUrl }, 'catalog feed failed at start; using the folder catalog until it loads');
       feed = await withoutFeed();
     }
@@ -96,6 +115,7 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
   } catch (error) {
     // A feed that does not validate must not keep the process from starting: the folder's catalog stands in.
     if (!(error instanceof KnowledgeInvalidError) || !catalogUrl || error.file !== catalogUrl) throw error;
+    failed(error);
     logger.warn({ err: error, url: catalogUrl, line: error.line, offerId: error.offerId }, 'catalog feed invalid at start; using the folder catalog until it loads');
     feed = await withoutFeed();
     current = await loadPromptsFolder(promptsDir, { external: external(), ...load });
@@ -106,11 +126,17 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
     try {
       // The new snapshot replaces the old one in one assignment once it is complete: searches
       // meanwhile keep using the old index.
+      const previousKey = current.catalogKey;
       current = await loadPromptsFolder(promptsDir, { previous: current, external: external(), ...load });
+      if (current.catalogKey !== previousKey) {
+        catalogLoadedAt = now();
+        catalogError = undefined;
+      }
       logger.info({ reason, offers: current.catalog.offers.size, faq: current.faq.entries.length }, 'prompts reloaded');
       return undefined;
     } catch (error) {
       if (!(error instanceof KnowledgeInvalidError)) throw error;
+      failed(error);
       const where = { file: error.file, line: error.line, offerId: error.offerId };
       if (catalogUrl && error.file === catalogUrl) logger.warn({ err: error, url: catalogUrl, ...where }, 'catalog feed refresh failed; the last good catalog stays in use');
       else logger.warn({ ...where, reason: error.message }, 'prompts edit refused; the last good version stays in use');
@@ -144,6 +170,7 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
         if ((await reload('catalog feed refreshed')) && feed === fetched) feed = before;
       }
     } catch (error) {
+      failed(error);
       const where = error instanceof KnowledgeInvalidError ? { file: error.file, line: error.line, offerId: error.offerId } : {};
       logger.warn({ err: error, url: catalogUrl, ...where }, 'catalog feed refresh failed; the last good catalog stays in use');
     }
@@ -169,6 +196,12 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
     wantsPerson: (text) => snapshot().handoff.wantsPerson(text),
     isOutOfDepth: (text) => snapshot().handoff.isOutOfDepth(text),
     searchCatalog: (query, limit) => searchHits(snapshot(), query, limit),
+    catalogStatus: () => ({
+      source: feed && feed.key !== 'empty' ? 'feed' : 'folder',
+      offers: current.catalog.offers.size,
+      loadedAt: catalogLoadedAt,
+      ...(catalogError ? { lastError: catalogError } : {}),
+    }),
     async close() {
       closed = true;
       clearTimeout(timer);

@@ -1,0 +1,147 @@
+/**
+ * The managers' figures, computed in PostgreSQL over the stored conversations and messages.
+ * Aggregates (percentiles, per-day buckets) are plain SQL run through the ORM's connection: a
+ * query builder would only spell the same SQL less clearly. Days are UTC days.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { NEEDED_PERSON_SQL } from './conversation-queries.js';
+import type { UnansweredQuestion } from './group-questions.js';
+
+export interface AnalyticsOptions {
+  /** First moment counted (start of a UTC day). */
+  since: Date;
+  /** Price of 1,000 tokens, for the estimated cost. */
+  pricePer1000Tokens: number;
+}
+
+export interface Analytics {
+  days: string[];
+  /** Conversations with a customer's message that day, by channel. */
+  conversationsPerDay: Record<string, number[]>;
+  /** Of those, the ones where nobody but the bot answered, and the ones a person was asked for. */
+  resolved: { bot: number[]; person: number[] };
+  /** Seconds from a conversation's first customer message that day to the first reply. */
+  firstResponse: { p50: Array<number | null>; p90: Array<number | null> };
+  tokens: { input: number[]; output: number[]; total: number[]; cost: number[] };
+  handoffReasons: Array<{ reason: string; count: number }>;
+  totals: { conversations: number; botOnly: number; person: number; tokens: number; cost: number };
+}
+
+type Row = Record<string, unknown>;
+
+const DAY = `to_char((created_at at time zone 'UTC')::date, 'YYYY-MM-DD')`;
+
+function dayList(since: Date, now: Date): string[] {
+  const days: string[] = [];
+  for (let t = since.getTime(); t <= now.getTime(); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}
+
+/** Every figure of the Analytics page for the days from `since` to `now`. */
+export async function loadAnalytics(em: EntityManager, options: AnalyticsOptions, now: Date): Promise<Analytics> {
+  const run = (sql: string, params: unknown[] = []) => em.getConnection().execute<Row[]>(sql, params, 'all');
+  const since = options.since;
+  const days = dayList(since, now);
+  const index = new Map(days.map((d, i) => [d, i]));
+  const zeros = () => days.map(() => 0);
+
+  const [perChannel, resolved, firstResponse, tokens, reasons] = await Promise.all([
+    run(
+      `select ${DAY.replace('created_at', 'm.created_at')} as day, c.channel, count(distinct m.conversation_id)::int as n
+       from message m join conversation c on c.id = m.conversation_id
+       where m.author = 'CUSTOMER' and m.created_at >= ? group by 1, 2`,
+      [since],
+    ),
+    run(
+      `select day, person, count(*)::int as n from (
+         select ${DAY} as day, m.conversation_id, bool_or(${NEEDED_PERSON_SQL}) as person
+         from message m where m.author = 'CUSTOMER' and m.created_at >= ? group by 1, 2
+       ) t group by 1, 2`,
+      [since],
+    ),
+    run(
+      `with firsts as (
+         select distinct on (conversation_id, day) conversation_id, id, created_at, day
+         from (select conversation_id, id, created_at, ${DAY} as day from message where author = 'CUSTOMER' and created_at >= ?) x
+         order by conversation_id, day, id
+       ), waits as (
+         select f.day, extract(epoch from (
+           select min(r.created_at) from message r where r.conversation_id = f.conversation_id and r.id > f.id and r.author <> 'CUSTOMER'
+         ) - f.created_at) as secs from firsts f
+       )
+       select day, percentile_cont(0.5) within group (order by secs) as p50, percentile_cont(0.9) within group (order by secs) as p90
+       from waits where secs is not null group by day`,
+      [since],
+    ),
+    run(
+      `select ${DAY} as day, sum(input_tokens)::bigint as input, sum(output_tokens)::bigint as output, sum(total_tokens)::bigint as total
+       from message where total_tokens is not null and created_at >= ? group by 1`,
+      [since],
+    ),
+    run(`select handoff as reason, count(*)::int as n from message where handoff is not null and created_at >= ? group by 1 order by 2 desc`, [since]),
+  ]);
+
+  const conversationsPerDay: Record<string, number[]> = {};
+  for (const r of perChannel) {
+    const i = index.get(String(r.day));
+    if (i === undefined) continue;
+    (conversationsPerDay[String(r.channel)] ??= zeros())[i] = Number(r.n);
+  }
+  const result: Analytics = {
+    days,
+    conversationsPerDay,
+    resolved: { bot: zeros(), person: zeros() },
+    firstResponse: { p50: days.map(() => null), p90: days.map(() => null) },
+    tokens: { input: zeros(), output: zeros(), total: zeros(), cost: zeros() },
+    handoffReasons: reasons.map((r) => ({ reason: String(r.reason), count: Number(r.n) })),
+    totals: { conversations: 0, botOnly: 0, person: 0, tokens: 0, cost: 0 },
+  };
+  for (const r of resolved) {
+    const i = index.get(String(r.day));
+    if (i !== undefined) result.resolved[r.person ? 'person' : 'bot'][i] = Number(r.n);
+  }
+  for (const r of firstResponse) {
+    const i = index.get(String(r.day));
+    if (i === undefined) continue;
+    result.firstResponse.p50[i] = Math.round(Number(r.p50) * 100) / 100;
+    result.firstResponse.p90[i] = Math.round(Number(r.p90) * 100) / 100;
+  }
+  for (const r of tokens) {
+    const i = index.get(String(r.day));
+    if (i === undefined) continue;
+    result.tokens.input[i] = Number(r.input);
+    result.tokens.output[i] = Number(r.output);
+    result.tokens.total[i] = Number(r.total);
+    result.tokens.cost[i] = Math.round((Number(r.total) / 1000) * options.pricePer1000Tokens * 100) / 100;
+  }
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  result.totals = {
+    conversations: sum(result.resolved.bot) + sum(result.resolved.person),
+    botOnly: sum(result.resolved.bot),
+    person: sum(result.resolved.person),
+    tokens: sum(result.tokens.total),
+    cost: Math.round(sum(result.tokens.cost) * 100) / 100,
+  };
+  return result;
+}
+
+/** The most questions read for grouping; older ones past this are left out (the page says so). */
+export const UNANSWERED_LIMIT = 5000;
+
+/** Customers' messages since `since` that got a fallback or offline answer, or a handoff, most recent first. */
+export async function loadUnanswered(em: EntityManager, since: Date, limit = UNANSWERED_LIMIT): Promise<UnansweredQuestion[]> {
+  const rows = await em.getConnection().execute<Row[]>(
+    `select id, conversation_id, text, created_at, status, handoff from message
+     where author = 'CUSTOMER' and created_at >= ? and (status in ('fallback', 'offline') or handoff is not null)
+     order by id desc limit ?`,
+    [since, limit],
+    'all',
+  );
+  return rows.map((r) => ({
+    messageId: String(r.id),
+    conversationId: String(r.conversation_id),
+    text: String(r.text),
+    at: new Date(r.created_at as string),
+    why: r.handoff ? `handoff:${String(r.handoff)}` : String(r.status),
+  }));
+}
