@@ -33,7 +33,7 @@ import { createPgDeliveryStore } from './db/pg-delivery-store.js';
 import { createPgHandoffStore } from './db/pg-handoff-store.js';
 import { isUnavailableError } from './db/unavailable.js';
 import { batchAccepts, batchEnqueues } from './group-commit.js';
-import { createAdminPanel, resolveSessionSecret, type AdminPanel } from './http/admin/index.js';
+import { createAdminPanel, createBotStatus, resolveSessionSecret, type AdminPanel } from './http/admin/index.js';
 import { createHttpApp, listen, type RunningServer } from './http/app.js';
 import { createCatalogRouter } from './http/catalog-routes.js';
 import { createMetrics } from './http/metrics.js';
@@ -46,6 +46,7 @@ import { withCallBudget } from './llm/call-budget.js';
 import { createYandexGptModel } from './llm/yandex-gpt-model.js';
 import { createKeyedLimit } from './limits/keyed-limit.js';
 import type { RootLogger } from './logger.js';
+import { createPlainApi } from './telegram/bot.js';
 import { createBullJobBackend } from './queue/bull-job-backend.js';
 import { createInProcessJobBackend } from './queue/in-process-job-backend.js';
 import type { JobBackend } from './queue/job-backend.js';
@@ -292,7 +293,6 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
       knowledge,
       connect,
       sharedRedis,
-      channels,
       modelName: model ? config.YANDEX_GPT_MODEL : 'offline (no YandexGPT credentials)',
       queues: [{ name: REPLY_QUEUE, depth: () => replies.depth() }, ...channels.flatMap((c) => c.queues.map((q) => ({ name: q.name, depth: () => q.backend.depth() })))],
     });
@@ -347,7 +347,6 @@ async function buildAdminPanel(
     knowledge: PromptsKnowledge;
     connect: RedisConnector | undefined;
     sharedRedis: Redis | undefined;
-    channels: Channel[];
     modelName: string;
     queues: WatchedQueue[];
   },
@@ -356,6 +355,7 @@ async function buildAdminPanel(
   return createAdminPanel(
     {
       orm: parts.database.orm,
+      core: parts.deps,
       pool: parts.database.pool,
       logger: parts.logger.child({ component: 'admin' }),
       clock: parts.deps.clock,
@@ -365,8 +365,16 @@ async function buildAdminPanel(
         catalog: () => parts.knowledge.catalogStatus(),
         registry: parts.metrics.registry,
         model: parts.modelName,
-        // TODO(#9): Telegram's getWebhookInfo / the poller's state once the channels expose them.
-        bots: async () => parts.channels.filter((c) => c.name !== 'web').map((c) => ({ name: c.name, details: { mode: config.TELEGRAM_WEBHOOK_BASE_URL ? 'webhook' : 'long polling' } })),
+        bots: createBotStatus(
+          [
+            ...(config.TELEGRAM_BOT_TOKEN ? [{ name: 'customers' as const, token: config.TELEGRAM_BOT_TOKEN }] : []),
+            ...(config.TELEGRAM_OPERATOR_BOT_TOKEN ? [{ name: 'operators' as const, token: config.TELEGRAM_OPERATOR_BOT_TOKEN }] : []),
+          ].map(({ name, token }) => {
+            const api = createPlainApi({ token, apiRoot: config.TELEGRAM_API_ROOT });
+            return { name, mode: config.TELEGRAM_WEBHOOK_BASE_URL ? 'webhook' : 'polling', getWebhookInfo: (signal: AbortSignal) => api.getWebhookInfo(grammySignal(signal)) };
+          }),
+          parts.database.orm,
+        ),
       },
       bull: connect ? { names: parts.queues.map((q) => q.name), prefix: config.BULLMQ_PREFIX, connect: () => connect('client') } : undefined,
     },
@@ -378,4 +386,9 @@ async function buildAdminPanel(
       currency: 'RUB',
     },
   );
+}
+
+/** grammY's Node typings name the `abort-controller` polyfill's signal; the runtime takes the native one. */
+function grammySignal(signal: AbortSignal): Parameters<ReturnType<typeof createPlainApi>['getWebhookInfo']>[0] {
+  return signal as unknown as Parameters<ReturnType<typeof createPlainApi>['getWebhookInfo']>[0];
 }

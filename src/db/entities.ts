@@ -5,7 +5,7 @@
  * statements in the stores. `bigint` ids map to strings, as in the core's types.
  */
 import { BigIntType, EntitySchema, type Collection } from '@mikro-orm/core';
-import type { Author, ChannelId, ConversationState, InboundStatus, ReplyKind } from '../core/types.js';
+import type { Author, ChannelId, ConversationState, HandoffState, InboundStatus, OperatorStatus, ReplyKind } from '../core/types.js';
 
 /** What a stored message is: a customer's `text`, or one of the reply kinds. */
 export type MessageKind = 'text' | ReplyKind;
@@ -23,6 +23,8 @@ export interface ConversationRow {
   blockedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The first message of the current episode the model sees (set when an operator chat ends). */
+  historyFromId: string | null;
   messages: Collection<MessageRow>;
 }
 
@@ -73,6 +75,7 @@ export const ConversationEntity: EntitySchema<ConversationRow> = new EntitySchem
     blockedAt: { type: 'datetime', nullable: true },
     createdAt: { type: 'datetime', defaultRaw: 'now()' },
     updatedAt: { type: 'datetime', defaultRaw: 'now()' },
+    historyFromId: { type: new BigIntType('string'), nullable: true },
     messages: { kind: '1:m', entity: () => MessageEntity, mappedBy: 'conversation' },
   },
 });
@@ -111,4 +114,99 @@ export const AdminUserEntity: EntitySchema<AdminUserRow> = new EntitySchema<Admi
   },
 });
 
-export const entities = [ConversationEntity, MessageEntity, AdminUserEntity];
+/** A row of `operator`: a person who registered through the operators' bot. */
+export interface OperatorRow {
+  id: string;
+  telegramUserId: string;
+  chatId: string;
+  name: string | null;
+  username: string | null;
+  status: OperatorStatus;
+  onDuty: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A row of `handoff`: one request for a person, through its states. */
+export interface HandoffRow {
+  id: string;
+  conversation: ConversationRow;
+  state: HandoffState;
+  reason: string;
+  operator: OperatorRow | null;
+  round: number;
+  requestedAt: Date;
+  offeredAt: Date | null;
+  acceptedAt: Date | null;
+  closedAt: Date | null;
+}
+
+/** A row of `delivery`: a text a bot sends outside the conversation's own messages (invites, relays). */
+export interface DeliveryRow {
+  id: string;
+  bot: string;
+  chatId: string;
+  text: string;
+  markup: unknown;
+  editOf: DeliveryRow | null;
+  handoff: HandoffRow | null;
+  dedupKey: string | null;
+  sentMessageId: string | null;
+  outcome: 'sent' | 'rejected' | 'blocked' | null;
+  createdAt: Date;
+  settledAt: Date | null;
+}
+
+export const OperatorEntity: EntitySchema<OperatorRow> = new EntitySchema<OperatorRow>({
+  name: 'Operator',
+  tableName: 'operator',
+  properties: {
+    id: { type: new BigIntType('string'), primary: true, autoincrement: true },
+    telegramUserId: { type: new BigIntType('string'), unique: true },
+    chatId: { type: 'text' },
+    name: { type: 'text', nullable: true },
+    username: { type: 'text', nullable: true },
+    status: { type: 'text', default: 'pending' },
+    onDuty: { type: 'boolean', default: false },
+    createdAt: { type: 'datetime', defaultRaw: 'now()' },
+    updatedAt: { type: 'datetime', defaultRaw: 'now()' },
+  },
+});
+
+export const HandoffEntity: EntitySchema<HandoffRow> = new EntitySchema<HandoffRow>({
+  name: 'Handoff',
+  tableName: 'handoff',
+  properties: {
+    id: { type: new BigIntType('string'), primary: true, autoincrement: true },
+    conversation: { kind: 'm:1', entity: () => ConversationEntity, deleteRule: 'cascade' },
+    state: { type: 'text' },
+    reason: { type: 'text' },
+    operator: { kind: 'm:1', entity: () => OperatorEntity, nullable: true },
+    round: { type: 'integer', default: 0 },
+    requestedAt: { type: 'datetime', defaultRaw: 'now()' },
+    offeredAt: { type: 'datetime', nullable: true },
+    acceptedAt: { type: 'datetime', nullable: true },
+    closedAt: { type: 'datetime', nullable: true },
+  },
+});
+
+export const DeliveryEntity: EntitySchema<DeliveryRow> = new EntitySchema<DeliveryRow>({
+  name: 'Delivery',
+  tableName: 'delivery',
+  properties: {
+    id: { type: new BigIntType('string'), primary: true, autoincrement: true },
+    bot: { type: 'text' },
+    chatId: { type: 'text' },
+    text: { type: 'text' },
+    markup: { type: 'json', nullable: true },
+    editOf: { kind: 'm:1', entity: () => DeliveryEntity, nullable: true, deleteRule: 'cascade', fieldName: 'edit_of' },
+    handoff: { kind: 'm:1', entity: () => HandoffEntity, nullable: true, deleteRule: 'cascade' },
+    dedupKey: { type: 'text', nullable: true },
+    sentMessageId: { type: new BigIntType('string'), nullable: true },
+    outcome: { type: 'text', nullable: true },
+    createdAt: { type: 'datetime', defaultRaw: 'now()' },
+    settledAt: { type: 'datetime', nullable: true },
+  },
+});
+
+export const entities = [ConversationEntity, MessageEntity, AdminUserEntity, OperatorEntity, HandoffEntity, DeliveryEntity];

@@ -23,7 +23,9 @@ export interface Analytics {
   /** Seconds from a conversation's first customer message that day to the first reply. */
   firstResponse: { p50: Array<number | null>; p90: Array<number | null> };
   tokens: { input: number[]; output: number[]; total: number[]; cost: number[] };
-  handoffReasons: Array<{ reason: string; count: number }>;
+  /** Seconds from a request for a person to an operator taking it, by the day it was requested. */
+  acceptTime: { p50: Array<number | null>; p90: Array<number | null> };
+  handoffReasons: Array<{ reason: string; count: number; accepted: number; expired: number; open: number }>;
   totals: { conversations: number; botOnly: number; person: number; tokens: number; cost: number };
 }
 
@@ -45,7 +47,7 @@ export async function loadAnalytics(em: EntityManager, options: AnalyticsOptions
   const index = new Map(days.map((d, i) => [d, i]));
   const zeros = () => days.map(() => 0);
 
-  const [perChannel, resolved, firstResponse, tokens, reasons] = await Promise.all([
+  const [perChannel, resolved, firstResponse, tokens, reasons, accepts] = await Promise.all([
     run(
       `select ${DAY.replace('created_at', 'm.created_at')} as day, c.channel, count(distinct m.conversation_id)::int as n
        from message m join conversation c on c.id = m.conversation_id
@@ -78,7 +80,19 @@ export async function loadAnalytics(em: EntityManager, options: AnalyticsOptions
        from message where total_tokens is not null and created_at >= ? group by 1`,
       [since],
     ),
-    run(`select handoff as reason, count(*)::int as n from message where handoff is not null and created_at >= ? group by 1 order by 2 desc`, [since]),
+    run(
+      `select reason, count(*)::int as n, count(accepted_at)::int as accepted, count(*) filter (where state = 'expired')::int as expired,
+              count(*) filter (where state in ('requested', 'offered', 'accepted'))::int as open
+       from handoff where requested_at >= ? group by 1 order by 2 desc`,
+      [since],
+    ),
+    run(
+      `select ${DAY.replace('created_at', 'requested_at')} as day,
+              percentile_cont(0.5) within group (order by extract(epoch from accepted_at - requested_at)) as p50,
+              percentile_cont(0.9) within group (order by extract(epoch from accepted_at - requested_at)) as p90
+       from handoff where requested_at >= ? and accepted_at is not null group by 1`,
+      [since],
+    ),
   ]);
 
   const conversationsPerDay: Record<string, number[]> = {};
@@ -93,7 +107,8 @@ export async function loadAnalytics(em: EntityManager, options: AnalyticsOptions
     resolved: { bot: zeros(), person: zeros() },
     firstResponse: { p50: days.map(() => null), p90: days.map(() => null) },
     tokens: { input: zeros(), output: zeros(), total: zeros(), cost: zeros() },
-    handoffReasons: reasons.map((r) => ({ reason: String(r.reason), count: Number(r.n) })),
+    acceptTime: { p50: days.map(() => null), p90: days.map(() => null) },
+    handoffReasons: reasons.map((r) => ({ reason: String(r.reason), count: Number(r.n), accepted: Number(r.accepted), expired: Number(r.expired), open: Number(r.open) })),
     totals: { conversations: 0, botOnly: 0, person: 0, tokens: 0, cost: 0 },
   };
   for (const r of resolved) {
@@ -105,6 +120,12 @@ export async function loadAnalytics(em: EntityManager, options: AnalyticsOptions
     if (i === undefined) continue;
     result.firstResponse.p50[i] = Math.round(Number(r.p50) * 100) / 100;
     result.firstResponse.p90[i] = Math.round(Number(r.p90) * 100) / 100;
+  }
+  for (const r of accepts) {
+    const i = index.get(String(r.day));
+    if (i === undefined) continue;
+    result.acceptTime.p50[i] = Math.round(Number(r.p50) * 100) / 100;
+    result.acceptTime.p90[i] = Math.round(Number(r.p90) * 100) / 100;
   }
   for (const r of tokens) {
     const i = index.get(String(r.day));

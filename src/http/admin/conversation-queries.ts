@@ -4,7 +4,7 @@
  */
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { ConversationEntity, MessageEntity, type ConversationRow, type MessageRow } from '../../db/entities.js';
+import { ConversationEntity, HandoffEntity, MessageEntity, type ConversationRow, type MessageRow } from '../../db/entities.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((v) => !Number.isNaN(Date.parse(v)), 'not a date');
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -122,10 +122,35 @@ export interface TranscriptLine {
 export const TRANSCRIPT_LIMIT = 5000;
 
 /** A conversation and every message (up to TRANSCRIPT_LIMIT), oldest first; null when there is none with that id. */
-export async function loadTranscript(em: EntityManager, id: string): Promise<{ conversation: ConversationRow; who: string; lines: TranscriptLine[]; truncated: boolean } | null> {
+export interface HandoffLine {
+  id: string;
+  state: string;
+  reason: string;
+  operator: string | null;
+  requestedAt: Date;
+  acceptedAt: Date | null;
+  closedAt: Date | null;
+}
+
+export async function loadTranscript(
+  em: EntityManager,
+  id: string,
+): Promise<{ conversation: ConversationRow; who: string; lines: TranscriptLine[]; handoffs: HandoffLine[]; truncated: boolean } | null> {
   const conversation = await em.findOne(ConversationEntity, { id });
   if (!conversation) return null;
-  const messages = await em.find(MessageEntity, { conversation: id }, { orderBy: { id: 'asc' }, limit: TRANSCRIPT_LIMIT + 1 });
+  const [messages, handoffRows] = await Promise.all([
+    em.find(MessageEntity, { conversation: id }, { orderBy: { id: 'asc' }, limit: TRANSCRIPT_LIMIT + 1 }),
+    em.fork().find(HandoffEntity, { conversation: id }, { populate: ['operator'], orderBy: { id: 'asc' } }),
+  ]);
+  const handoffs = handoffRows.map((h) => ({
+    id: h.id,
+    state: h.state,
+    reason: h.reason,
+    operator: h.operator ? [h.operator.name, h.operator.username ? `@${h.operator.username}` : null].filter(Boolean).join(' ') || h.operator.telegramUserId : null,
+    requestedAt: h.requestedAt,
+    acceptedAt: h.acceptedAt,
+    closedAt: h.closedAt,
+  }));
   const lines = messages.slice(0, TRANSCRIPT_LIMIT).map((m): TranscriptLine => {
     const customer = m.author === 'CUSTOMER';
     let delivery: string | null = null;
@@ -144,5 +169,5 @@ export async function loadTranscript(em: EntityManager, id: string): Promise<{ c
       modelVersion: m.modelVersion,
     };
   });
-  return { conversation, who: describeCustomer(conversation), lines, truncated: messages.length > TRANSCRIPT_LIMIT };
+  return { conversation, who: describeCustomer(conversation), lines, handoffs, truncated: messages.length > TRANSCRIPT_LIMIT };
 }

@@ -11,10 +11,11 @@ import express, { Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import type { Clock, Logger } from '../../core/ports.js';
+import type { Clock, CoreDeps, Logger } from '../../core/ports.js';
 import { createAnalyticsRoutes } from './analytics-routes.js';
 import { adminErrorHandler, createAuthRouter, csrfProtection, csrfTokenHelper, requireAdmin } from './auth.js';
 import { createConversationRoutes } from './conversation-routes.js';
+import { createOperatorRoutes } from './operator-routes.js';
 import { createLoginLimiter, type LoginLimiterOptions } from './login-limiter.js';
 import { createQueueRoutes, type BullQueuesSource } from './queue-routes.js';
 import { setAdminHeaders } from './render.js';
@@ -25,9 +26,12 @@ export { createAdminUser, AdminUserError } from './admin-users.js';
 export { resolveSessionSecret } from './session-secret.js';
 export type { BotStatus, StatusSources, WatchedQueue } from './status-routes.js';
 export type { BullQueuesSource } from './queue-routes.js';
+export { createBotStatus, type BotProbe } from './bot-status.js';
 
 export interface AdminPanelDeps {
   orm: MikroORM;
+  /** The core, for the use cases the panel runs (approve and disable operators). */
+  core: CoreDeps;
   /** Where sessions are kept (table admin_session). */
   pool: pg.Pool;
   logger: Logger;
@@ -85,6 +89,7 @@ export function createAdminPanel(deps: AdminPanelDeps, options: AdminPanelOption
   admin.get('/assets/analytics.js', (_req, res) => res.sendFile(join(assets, 'analytics.js')));
   admin.use(createConversationRoutes({ orm: deps.orm }));
   admin.use(createAnalyticsRoutes({ orm: deps.orm, clock: deps.clock }, { pricePer1000Tokens: options.pricePer1000Tokens, currency: options.currency }));
+  admin.use(createOperatorRoutes({ orm: deps.orm, core: deps.core }));
   admin.use(createStatusRoutes({ orm: deps.orm, sources: deps.status }));
   admin.use(queues.router);
   admin.use(adminErrorHandler);

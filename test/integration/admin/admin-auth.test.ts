@@ -18,12 +18,15 @@ const PROTECTED: Array<[string, string]> = [
   ['GET', '/admin/analytics'],
   ['GET', '/admin/analytics/unanswered.csv'],
   ['GET', '/admin/status'],
+  ['GET', '/admin/operators'],
   ['GET', '/admin/queues'],
   ['GET', '/admin/queues/api/queues'],
   ['GET', '/admin/assets/analytics.js'],
   ['GET', '/admin/assets/chart.umd.min.js'],
   ['GET', '/admin/no-such-page'],
   ['POST', '/admin/logout'],
+  ['POST', '/admin/operators/12345/approve'],
+  ['POST', '/admin/operators/12345/disable'],
 ];
 
 describe('admin panel login', () => {
@@ -63,7 +66,7 @@ describe('admin panel login', () => {
     expect(login.status).toBe(303);
     expect(login.location).toBe('/admin/');
 
-    for (const [method, path] of PROTECTED.filter(([m, p]) => m === 'GET' && !p.includes('no-such-page'))) {
+    for (const [, path] of PROTECTED.filter(([m, p]) => m === 'GET' && !p.includes('no-such-page'))) {
       const response = await client.get(path);
       expect.soft(response.status, path).toBe(path === '/admin' || path === '/admin/' ? 303 : 200);
     }

@@ -39,6 +39,18 @@
     options: { ...common, scales: { y: { beginAtZero: true } } },
   });
 
+  charts.accept = new Chart(document.getElementById('chart-accept'), {
+    type: 'line',
+    data: {
+      labels: data.days,
+      datasets: [
+        { label: 'p50', data: data.acceptTime.p50, borderColor: colors[0], spanGaps: true },
+        { label: 'p90', data: data.acceptTime.p90, borderColor: colors[3], spanGaps: true },
+      ],
+    },
+    options: { ...common, scales: { y: { beginAtZero: true } } },
+  });
+
   charts.tokens = new Chart(document.getElementById('chart-tokens'), {
     type: 'bar',
     data: {
