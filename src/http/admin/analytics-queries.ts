@@ -20,7 +20,7 @@ export interface Analytics {
   conversationsPerDay: Record<string, number[]>;
   /** Of those, the ones where nobody but the bot answered, and the ones a person was asked for. */
   resolved: { bot: number[]; person: number[] };
-  /** Seconds from a conversation's first customer message that day to the first reply. */
+  /** Seconds from a conversation's first customer message that day to the reply to it. */
   firstResponse: { p50: Array<number | null>; p90: Array<number | null> };
   tokens: { input: number[]; output: number[]; total: number[]; cost: number[] };
   /** Seconds from a request for a person to an operator taking it, by the day it was requested. */
@@ -30,8 +30,6 @@ export interface Analytics {
 }
 
 type Row = Record<string, unknown>;
-
-const DAY = `to_char((created_at at time zone 'UTC')::date, 'YYYY-MM-DD')`;
 
 function dayList(since: Date, now: Date): string[] {
   const days: string[] = [];
@@ -47,37 +45,30 @@ export async function loadAnalytics(em: EntityManager, options: AnalyticsOptions
   const index = new Map(days.map((d, i) => [d, i]));
   const zeros = () => days.map(() => 0);
 
-  const [perChannel, resolved, firstResponse, tokens, reasons, accepts] = await Promise.all([
+  // One row per conversation and day it had customer messages: the unit of "conversations per day".
+  const perDay = `select (m.created_at at time zone 'UTC')::date as day, m.conversation_id, bool_or(${NEEDED_PERSON_SQL}) as person, min(m.id) as first_id
+     from message m where m.author = 'CUSTOMER' and m.created_at >= ? group by 1, 2`;
+  const [conversations, firstResponse, tokens, reasons, accepts] = await Promise.all([
     run(
-      `select ${DAY.replace('created_at', 'm.created_at')} as day, c.channel, count(distinct m.conversation_id)::int as n
-       from message m join conversation c on c.id = m.conversation_id
-       where m.author = 'CUSTOMER' and m.created_at >= ? group by 1, 2`,
+      `with per as (${perDay})
+       select to_char(per.day, 'YYYY-MM-DD') as day, c.channel, per.person, count(*)::int as n
+       from per join conversation c on c.id = per.conversation_id group by 1, 2, 3`,
+      [since],
+    ),
+    // The first response is the reply to that day's first message (the bot's answer or fallback,
+    // or the notice that a person was asked for): one index lookup per conversation-day.
+    run(
+      `with per as (${perDay})
+       select to_char(per.day, 'YYYY-MM-DD') as day,
+              percentile_cont(0.5) within group (order by extract(epoch from r.created_at - f.created_at)) as p50,
+              percentile_cont(0.9) within group (order by extract(epoch from r.created_at - f.created_at)) as p90
+       from per join message f on f.id = per.first_id join message r on r.reply_to_id = per.first_id group by 1`,
       [since],
     ),
     run(
-      `select day, person, count(*)::int as n from (
-         select ${DAY} as day, m.conversation_id, bool_or(${NEEDED_PERSON_SQL}) as person
-         from message m where m.author = 'CUSTOMER' and m.created_at >= ? group by 1, 2
-       ) t group by 1, 2`,
-      [since],
-    ),
-    run(
-      `with firsts as (
-         select distinct on (conversation_id, day) conversation_id, id, created_at, day
-         from (select conversation_id, id, created_at, ${DAY} as day from message where author = 'CUSTOMER' and created_at >= ?) x
-         order by conversation_id, day, id
-       ), waits as (
-         select f.day, extract(epoch from (
-           select min(r.created_at) from message r where r.conversation_id = f.conversation_id and r.id > f.id and r.author <> 'CUSTOMER'
-         ) - f.created_at) as secs from firsts f
-       )
-       select day, percentile_cont(0.5) within group (order by secs) as p50, percentile_cont(0.9) within group (order by secs) as p90
-       from waits where secs is not null group by day`,
-      [since],
-    ),
-    run(
-      `select ${DAY} as day, sum(input_tokens)::bigint as input, sum(output_tokens)::bigint as output, sum(total_tokens)::bigint as total
-       from message where total_tokens is not null and created_at >= ? group by 1`,
+      `select to_char((created_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day, sum(input_tokens)::bigint as input,
+              sum(output_tokens)::bigint as output, sum(total_tokens)::bigint as total
+       from message where total_tokens is not null and created_at >= ? group by (created_at at time zone 'UTC')::date`,
       [since],
     ),
     run(
@@ -87,19 +78,20 @@ export async function loadAnalytics(em: EntityManager, options: AnalyticsOptions
       [since],
     ),
     run(
-      `select ${DAY.replace('created_at', 'requested_at')} as day,
+      `select to_char((requested_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day,
               percentile_cont(0.5) within group (order by extract(epoch from accepted_at - requested_at)) as p50,
               percentile_cont(0.9) within group (order by extract(epoch from accepted_at - requested_at)) as p90
-       from handoff where requested_at >= ? and accepted_at is not null group by 1`,
+       from handoff where requested_at >= ? and accepted_at is not null group by (requested_at at time zone 'UTC')::date`,
       [since],
     ),
   ]);
 
   const conversationsPerDay: Record<string, number[]> = {};
-  for (const r of perChannel) {
+  for (const r of conversations) {
     const i = index.get(String(r.day));
     if (i === undefined) continue;
-    (conversationsPerDay[String(r.channel)] ??= zeros())[i] = Number(r.n);
+    const perChannel = (conversationsPerDay[String(r.channel)] ??= zeros());
+    perChannel[i] = (perChannel[i] ?? 0) + Number(r.n);
   }
   const result: Analytics = {
     days,
@@ -111,9 +103,10 @@ export async function loadAnalytics(em: EntityManager, options: AnalyticsOptions
     handoffReasons: reasons.map((r) => ({ reason: String(r.reason), count: Number(r.n), accepted: Number(r.accepted), expired: Number(r.expired), open: Number(r.open) })),
     totals: { conversations: 0, botOnly: 0, person: 0, tokens: 0, cost: 0 },
   };
-  for (const r of resolved) {
+  for (const r of conversations) {
     const i = index.get(String(r.day));
-    if (i !== undefined) result.resolved[r.person ? 'person' : 'bot'][i] = Number(r.n);
+    const bucket = result.resolved[r.person ? 'person' : 'bot'];
+    if (i !== undefined) bucket[i] = (bucket[i] ?? 0) + Number(r.n);
   }
   for (const r of firstResponse) {
     const i = index.get(String(r.day));
