@@ -4,7 +4,7 @@
  * several machines) need SESSION_SECRET set to one value.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const SESSION_SECRET_FILE = 'session-secret';
@@ -14,11 +14,16 @@ export async function resolveSessionSecret(dataDir: string, configured?: string)
   if (configured) return configured;
   const file = join(dataDir, SESSION_SECRET_FILE);
   await mkdir(dataDir, { recursive: true });
+  // Written aside, then linked into place: link() fails on an existing name, so of processes
+  // starting at once one secret wins, and nobody reads a file still being written.
+  const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  await writeFile(draft, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
   try {
-    // `wx`: of two processes starting at once, one creates the file and the other reads it.
-    await writeFile(file, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
+    await link(draft, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await unlink(draft);
   }
   const secret = (await readFile(file, 'utf8')).trim();
   if (secret.length < 32) throw new Error(`session secret in ${file} is shorter than 32 characters; delete the file to generate a new one`);
