@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { stringify } from 'csv-stringify/sync';
-import { conversationFilterSchema, listConversations, loadTranscript, type ConversationFilter } from './conversation-queries.js';
+import { conversationFilterSchema, exportConversations, listConversations, loadTranscript, type ConversationFilter } from './conversation-queries.js';
 import { renderPage } from './render.js';
 
 /** The most rows one CSV export holds. */
@@ -46,7 +46,7 @@ export function createConversationRoutes(deps: { orm: MikroORM }): Router {
   router.get('/conversations.csv', async (req, res) => {
     const { filter, error } = parseFilter(req.query);
     if (!filter) return void res.status(400).type('text').send(`Invalid filter: ${error}`);
-    const { rows } = await listConversations(deps.orm.em.fork(), { ...filter, page: 1 }, CSV_ROW_LIMIT);
+    const rows = await exportConversations(deps.orm.em.fork(), filter, CSV_ROW_LIMIT);
     const csv = stringify(
       rows.map((r) => [r.id, r.channel, r.who, r.state, r.createdAt.toISOString(), r.lastMessageAt?.toISOString() ?? '', r.messages, r.neededPerson ? 'yes' : 'no']),
       { header: true, columns: ['id', 'channel', 'customer', 'state', 'created_at', 'last_message_at', 'messages', 'needed_person'] },

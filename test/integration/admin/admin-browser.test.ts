@@ -163,6 +163,18 @@ describe('admin panel in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/analytics.png`, fullPage: true });
   });
 
+  it('exports the filtered conversations and the unanswered questions as CSV', async () => {
+    const conversations = await page.request.get(`${desk.app.url}/admin/conversations.csv?person=yes`);
+    const questions = await page.request.get(`${desk.app.url}/admin/analytics/unanswered.csv`);
+
+    const lines = (await conversations.text()).trim().split('\n');
+    expect(conversations.headers()['content-type']).toContain('text/csv');
+    expect(lines[0]).toContain('id,channel,customer,state');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/,web,visitor .+,with_operator,.*,yes$/);
+    expect(await questions.text()).toContain('Сколько стоит аренда склада на Марсе?');
+  });
+
   it('shows queue depths, the model, the catalog and both bots on the Status page', async () => {
     await page.goto(`${desk.app.url}/admin/status`);
 
