@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     TELEGRAM_API_ROOT: customers.url,
     RATE_LIMIT_ADDRESS_PER_MINUTE: '1000000',
     RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000',
+    RATE_LIMIT_ADDRESS_MESSAGES_PER_MINUTE: '1000000',
   });
   const app = await startApp(config, createLogger({ level: 'silent' }));
   const url = app.info.url as string;

@@ -206,6 +206,7 @@ function serverEnv(options: { port: number; fakeUrl: string; prefix: string; dat
     YANDEX_GPT_BASE_URL: options.fakeUrl,
     RATE_LIMIT_MESSAGES_PER_MINUTE: RAISED_LIMIT,
     RATE_LIMIT_ADDRESS_PER_MINUTE: RAISED_LIMIT,
+    RATE_LIMIT_ADDRESS_MESSAGES_PER_MINUTE: RAISED_LIMIT,
     BULLMQ_PREFIX: options.prefix,
   });
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
@@ -732,7 +733,7 @@ function report(result: Record<string, unknown>, results: SetupResult[], catalog
     `machine     ${machine.cores} cores (${machine.online} online) · ${machine.model} · node ${machine.node} · ${machine.os} · load average at start ${machine.load_avg_at_start.join(' ')}`,
     `build       ${String(result.build)} (compiled dist/, plain node)`,
     `LLM         loopback YandexGPT fake in its own process, answering at once${settings.llmDelayMs ? ` after ${settings.llmDelayMs} ms` : ''}`,
-    `RATE LIMITS RAISED for this run: RATE_LIMIT_MESSAGES_PER_MINUTE=${RAISED_LIMIT} RATE_LIMIT_ADDRESS_PER_MINUTE=${RAISED_LIMIT}, so the figures are not 429s`,
+    `RATE LIMITS RAISED for this run: RATE_LIMIT_MESSAGES_PER_MINUTE, RATE_LIMIT_ADDRESS_PER_MINUTE and RATE_LIMIT_ADDRESS_MESSAGES_PER_MINUTE=${RAISED_LIMIT}, so the figures are not 429s`,
     `settings    wrk -t${settings.threads} -c${settings.connections}, warm-up ${settings.warmupS} s then measured ${settings.durationS} s, token pool ${settings.pool}, WRK_STATUS_CODES=${settings.statusCodes ? 1 : 0}, LOG_LEVEL=warn, LLM_CONCURRENCY=${process.env.LLM_CONCURRENCY ?? '10 (default)'}`,
     `            CPU "others" is everything else on the machine meanwhile: compare runs only where it is low; PostgreSQL and Redis CPU of a shared server include other users' work`,
     '',
@@ -909,7 +910,7 @@ async function main(): Promise<number> {
     if (line) fakeStats = JSON.parse(line.slice('FAKE_STATS '.length)) as unknown;
   };
   cleanups.push({ what: 'stop the YandexGPT fake', run: stopFake });
-  log(`rate limits raised for the bench: RATE_LIMIT_MESSAGES_PER_MINUTE=${RAISED_LIMIT}, RATE_LIMIT_ADDRESS_PER_MINUTE=${RAISED_LIMIT}`);
+  log(`rate limits raised for the bench: RATE_LIMIT_MESSAGES_PER_MINUTE, RATE_LIMIT_ADDRESS_PER_MINUTE, RATE_LIMIT_ADDRESS_MESSAGES_PER_MINUTE=${RAISED_LIMIT}`);
   const wrk = process.env.BENCH_WRK ? (isExecutable(process.env.BENCH_WRK) ? process.env.BENCH_WRK : undefined) : findExecutable('wrk');
   if (!wrk) log('wrk is not installed: apt-get install wrk; the HTTP figures are skipped');
 
