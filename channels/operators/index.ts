@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Channel, JobBackendFactory } from '../../src/channel.js';
-import { acceptHandoff, finishHandoff, relayToCustomer, startOperator, stopOperator, type AcceptOutcome, type StartOutcome } from '../../src/core/desk.js';
+import { acceptHandoff, finishHandoff, relayToCustomer, startOperator, stopOperator, type AcceptOutcome } from '../../src/core/desk.js';
 import type { CoreDeps, DeliveryStore, Logger, OperatorDesk } from '../../src/core/ports.js';
 import type { TelegramBotOptions } from '../../src/telegram/bot.js';
 import type { FailedUpdate } from '../../src/telegram/update-failures.js';
@@ -80,7 +80,8 @@ export function createOperatorsChannel(deps: OperatorsChannelDeps, options: Oper
     switch (update.kind) {
       case 'command': {
         const chatId = update.identity.chatId;
-        if (update.command === 'start') return reply(chatId, update.updateId, START_ANSWERS[await startOperator(core, update.identity)]);
+        // The outcome names its answer: operators_registered, operators_pending, operators_disabled, operators_on_duty.
+        if (update.command === 'start') return reply(chatId, update.updateId, await startOperator(core, update.identity));
         if (update.command === 'stop') {
           const operator = await stopOperator(core, update.identity.telegramUserId, 'off_duty');
           return reply(chatId, update.updateId, operator ? 'off_duty' : 'registered');
@@ -129,13 +130,6 @@ export function createOperatorsChannel(deps: OperatorsChannelDeps, options: Oper
     stop: () => transport.stop(),
   };
 }
-
-const START_ANSWERS: Record<StartOutcome, string> = {
-  registered: 'registered',
-  pending: 'pending',
-  disabled: 'disabled',
-  on_duty: 'on_duty',
-};
 
 const TAKE_ANSWERS: Record<AcceptOutcome['outcome'], string> = {
   accepted: 'taken_by_you_short',
