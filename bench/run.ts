@@ -66,6 +66,8 @@ const settings = {
   setups: parseSetups(),
   e2eBackgroundRps: envNumber('BENCH_E2E_BACKGROUND_RPS', 1000, 0),
   floor: envFlag('BENCH_FLOOR'),
+  // For iterating on one part: a comma list of http, e2e, load (the 1,000 msg/s round), catalog, telegram, streams.
+  skip: new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
   floorS: envNumber('BENCH_FLOOR_DURATION_S', 10, 1),
   readyTimeoutS: envNumber('BENCH_READY_TIMEOUT_S', 180, 1),
   drainTimeoutS: envNumber('BENCH_DRAIN_TIMEOUT_S', 300, 1),
@@ -853,6 +855,7 @@ async function endToEnd(running: RunningSetup, fake: { child: Child }, tag: stri
   log(`${tag}: POST → reply: warm-up, then ${settings.e2eMessages} visitors, ${settings.e2eConcurrency} at a time, polling every ${settings.e2ePollMs} ms`);
   await measureEndToEnd({ ...options, messages: Math.min(50, settings.e2eMessages) });
   const quiet = await measure();
+  if (settings.skip.has('load')) return quiet;
   const background = await startBackgroundLoad(server.url);
   if (!background) return quiet;
   cleanups.push({ what: 'stop the background load', run: () => stopChild(background.child, 10_000) });
@@ -867,12 +870,16 @@ async function runSetup(setup: SetupId, fake: { child: Child; url: string }, wrk
   await sleep(2000);
   const idle = memorySnapshot(running.components());
   let http: HttpSection | Skipped;
-  if (!wrk) http = { skipped: 'wrk is not installed: apt-get install wrk (Debian/Ubuntu), or set BENCH_WRK=/path/to/wrk' };
+  if (settings.skip.has('http')) http = { skipped: 'BENCH_SKIP=http' };
+  else if (!wrk) http = { skipped: 'wrk is not installed: apt-get install wrk (Debian/Ubuntu), or set BENCH_WRK=/path/to/wrk' };
   else http = await httpSection({ wrk, server: running.server, fakePid: fake.child.pid, components: running.components(), worker: setup !== 'api' });
   const afterLoad = 'skipped' in http ? null : memorySnapshot(running.components());
   checkInterrupted();
   let e2e: SetupResult['e2e'];
-  if (setup === 'api') {
+  if (settings.skip.has('e2e')) {
+    e2e = { skipped: 'BENCH_SKIP=e2e' };
+    await running.stop();
+  } else if (setup === 'api') {
     // The API role alone left every message of the HTTP phases unanswered: a worker started now
     // would first work through that backlog. POST → reply runs on fresh api + worker processes.
     log('api: stopping the server (SIGTERM); POST → reply on fresh api + worker processes (split)');
@@ -928,11 +935,12 @@ async function main(): Promise<number> {
     floor = await floorSection().catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
   }
   checkInterrupted();
-  const catalog = await catalogSection().catch((error: unknown) => ({ skipped: `failed: ${error instanceof Error ? error.message : String(error)}` }));
+  const skipped = (part: string) => Promise.resolve({ skipped: `BENCH_SKIP=${part}` });
+  const catalog = await (settings.skip.has('catalog') ? skipped('catalog') : catalogSection()).catch((error: unknown) => ({ skipped: `failed: ${error instanceof Error ? error.message : String(error)}` }));
   checkInterrupted();
-  const telegram = await telegramSection().catch((error: unknown) => ({ skipped: `failed: ${error instanceof Error ? error.message : String(error)}` }));
+  const telegram = await (settings.skip.has('telegram') ? skipped('telegram') : telegramSection()).catch((error: unknown) => ({ skipped: `failed: ${error instanceof Error ? error.message : String(error)}` }));
   checkInterrupted();
-  const streams = await streamSection().catch((error: unknown) => ({ skipped: `failed: ${error instanceof Error ? error.message : String(error)}` }));
+  const streams = await (settings.skip.has('streams') ? skipped('streams') : streamSection()).catch((error: unknown) => ({ skipped: `failed: ${error instanceof Error ? error.message : String(error)}` }));
 
   const result: Record<string, unknown> = {
     machine,
