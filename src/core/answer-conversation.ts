@@ -3,7 +3,7 @@ import { recordAndDeliver } from './deliver.js';
 import { ConversationBusyError, LlmRequestError } from './errors.js';
 import { requestHandoff } from './handoff.js';
 import { answerBusy, isModelBusy } from './model-call-guard.js';
-import type { ChatTurn, Completion, CoreDeps, JobContext, ReplyJob } from './ports.js';
+import type { ChatTurn, Completion, CoreDeps, JobContext, ReplyJob, Turn } from './ports.js';
 import type { Conversation, StoredMessage } from './types.js';
 
 export interface AnswerOptions {
@@ -28,31 +28,30 @@ export interface AnswerOptions {
  */
 export async function answerConversation(deps: CoreDeps, job: ReplyJob, context: JobContext, options: AnswerOptions): Promise<void> {
   const owner = `${context.jobId}/${context.attempt}/${randomUUID()}`;
-  if (!(await deps.store.acquireLease(job.conversationId, owner, options.leaseMs))) {
+  const historyLimit = options.historyLimit ?? 30;
+  const run = await deps.store.beginRun(job.conversationId, owner, options.leaseMs, historyLimit);
+  if (!run.leased) {
+    if (!run.exists) return; // nothing will ever free a lease on a conversation that is not there
     throw new ConversationBusyError(job.conversationId, options.busyRetryMs ?? 250);
   }
+  let leaseHeld = true;
   try {
-    const conversation = await deps.store.getConversation(job.conversationId);
-    if (!conversation || conversation.state !== 'bot') return;
-    for (let answered = 0; answered < (options.maxPerRun ?? 20); answered += 1) {
-      // No state check per message: leaving `bot` parks every pending message in the same
-      // transaction (ConversationStore.transition), so after a handoff there is none to find.
-      const message = await deps.store.nextPending(job.conversationId);
-      if (!message) return;
-      await answerMessage(deps, conversation, message, context, options);
+    if (run.conversation.state !== 'bot') return;
+    // No state check per message: leaving `bot` parks every pending message in the same
+    // transaction (ConversationStore.transition), so after a handoff there is none to find.
+    for (let turn = run.next, answered = 0; turn; ) {
+      await answerMessage(deps, run.conversation, turn, context, options);
+      if (++answered >= (options.maxPerRun ?? 20)) return;
+      turn = await deps.store.nextTurn(job.conversationId, historyLimit, owner);
+      if (!turn) leaseHeld = false; // released by the same statement
     }
   } finally {
-    await deps.store.releaseLease(job.conversationId, owner);
+    if (leaseHeld) await deps.store.releaseLease(job.conversationId, owner);
   }
 }
 
-async function answerMessage(
-  deps: CoreDeps,
-  conversation: Conversation,
-  message: StoredMessage,
-  context: JobContext,
-  options: AnswerOptions,
-): Promise<void> {
+async function answerMessage(deps: CoreDeps, conversation: Conversation, turn: Turn, context: JobContext, options: AnswerOptions): Promise<void> {
+  const { message } = turn;
   const log = deps.logger.child({ conversationId: conversation.id, channel: conversation.address.channel, jobId: context.jobId });
   if (message.handoff === 'customer_request' || deps.knowledge.wantsPerson(message.text)) {
     await requestHandoff(deps, conversation, message, 'customer_request');
@@ -60,8 +59,7 @@ async function answerMessage(
   }
   if (!deps.model) return settleOffline(deps, conversation, message);
 
-  const earlier = await deps.store.history(conversation.id, message.id, options.historyLimit ?? 30);
-  const turns = deps.knowledge.composePrompt({ question: message.text, history: earlier.map(toTurn) });
+  const turns = deps.knowledge.composePrompt({ question: message.text, history: turn.history.map(toChatTurn) });
   void deps.outboxes[conversation.address.channel]?.showTyping?.(conversation.address).catch(() => undefined);
 
   let completion: Completion;
@@ -123,6 +121,6 @@ async function settleOffline(deps: CoreDeps, conversation: Conversation, message
   });
 }
 
-function toTurn(message: StoredMessage): ChatTurn {
+function toChatTurn(message: StoredMessage): ChatTurn {
   return { role: message.author === 'CUSTOMER' ? 'user' : 'assistant', text: message.text };
 }

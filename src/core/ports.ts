@@ -116,6 +116,14 @@ export interface NewReply {
   handoff?: string;
 }
 
+/** A customer's message waiting for the bot, and what the model reads before it. */
+export interface Turn {
+  message: StoredMessage;
+  history: StoredMessage[];
+}
+
+export type RunStart = { leased: false; exists: boolean } | { leased: true; conversation: Conversation; next: Turn | null };
+
 /**
  * The conversation database: the source of truth. Every write that must happen once is a
  * single atomic statement, so a re-run job or a concurrent poll cannot duplicate it.
@@ -140,6 +148,18 @@ export interface ConversationStore {
   nextPending(conversationId: string): Promise<StoredMessage | null>;
   /** Up to `limit` messages before message `beforeId` in the current episode (since the last operator chat ended), oldest first. */
   history(conversationId: string, beforeId: string, limit: number): Promise<StoredMessage[]>;
+  /**
+   * A reply run's start in one round trip: takes the lease as `acquireLease` does and, when taken,
+   * returns the conversation and its next turn (as `nextTurn`). Not taken: whether the
+   * conversation exists at all (a job for a missing one has nothing to wait for).
+   */
+  beginRun(conversationId: string, owner: string, ttlMs: number, historyLimit: number): Promise<RunStart>;
+  /**
+   * The oldest pending customer's message with up to `historyLimit` messages before it (as
+   * `nextPending` then `history`); when there is none, the run is over and `owner`'s lease is
+   * released in the same statement.
+   */
+  nextTurn(conversationId: string, historyLimit: number, owner: string): Promise<Turn | null>;
   /** Writes the reply if the customer's message is still pending; null when it was already answered. */
   recordReply(reply: NewReply): Promise<StoredMessage | null>;
   /** A message to the customer that answers no particular message (an operator's text, a notice). */

@@ -8,7 +8,7 @@
  * 19 µs of Node CPU per query instead of 48 µs, and PostgreSQL skips re-planning. The schema and
  * migrations stay MikroORM's (src/db/entities.ts, src/db/migrations/).
  */
-import type { AcceptedMessage, ConversationStore, NewReply } from '../core/ports.js';
+import type { AcceptedMessage, ConversationStore, NewReply, Turn } from '../core/ports.js';
 import type {
   ChannelId,
   Conversation,
@@ -32,6 +32,29 @@ function toConversation(row: Row): Conversation {
     if (row.sender_username) conversation.sender.username = row.sender_username as string;
   }
   return conversation;
+}
+
+const CONVERSATION_COLUMNS = 'id, channel, chat_id, state, sender_name, sender_username, created_at';
+
+/**
+ * The next turn of the conversation whose id is the SQL expression `conversation`: the oldest
+ * pending message (`msg`) and the messages before it the model reads (`history`, a JSON array,
+ * oldest first; the same rules as `history` below). `limit` is the placeholder of the history's length.
+ */
+function turnQuery(conversation: string, limit: string): string {
+  return `select row_to_json(n) as msg,
+      (select coalesce(json_agg(h order by h.turn, h.id), '[]'::json) from (
+         select ${MESSAGE_COLUMNS}, coalesce(reply_to_id, id) as turn from message
+         where conversation_id = n.conversation_id and (id < n.id or reply_to_id < n.id) and kind not in ('notice', 'operator')
+           and id > coalesce((select history_from_id from conversation where id = n.conversation_id), 0)
+         order by turn desc, id desc limit ${limit}
+       ) h) as history
+    from (select ${MESSAGE_COLUMNS} from message where conversation_id = ${conversation} and status = 'pending' order by id limit 1) n`;
+}
+
+function toTurn(row: Row | undefined): Turn | null {
+  if (!row?.msg) return null;
+  return { message: toMessage(row.msg as Row), history: (row.history as Row[]).map(toMessage) };
 }
 
 export function createPgConversationStore(pool: pg.Pool): ConversationStore {
@@ -78,7 +101,7 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
 
     async getConversation(id) {
       const rows = await all(
-        'select id, channel, chat_id, state, sender_name, sender_username, created_at from conversation where id = ?',
+        `select ${CONVERSATION_COLUMNS} from conversation where id = ?`,
         [id],
       );
       return rows[0] ? toConversation(rows[0]) : null;
@@ -91,6 +114,37 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
         [owner, ttlMs, conversationId, owner],
       );
       return rows.length === 1;
+    },
+
+    async beginRun(conversationId, owner, ttlMs, historyLimit) {
+      // One round trip instead of four (lease, conversation, next message, history): the reply
+      // worker's statements are most of its cost, each a write and a wake-up on both sides.
+      const rows = await all(
+        `with leased as (
+           update conversation set lease_owner = $1, lease_until = now() + ($2::integer * interval '1 millisecond')
+           where id = $3 and (lease_until is null or lease_until < now() or lease_owner = $1)
+           returning ${CONVERSATION_COLUMNS}
+         )
+         select (select row_to_json(leased) from leased) as conv,
+                exists (select 1 from conversation where id = $3) as found, turn.msg, turn.history
+         from (values (1)) one left join lateral (${turnQuery('(select id from leased)', '$4')}) turn on true`,
+        [owner, ttlMs, conversationId, historyLimit],
+      );
+      const row = rows[0] as Row;
+      if (!row.conv) return { leased: false, exists: row.found === true };
+      return { leased: true, conversation: toConversation(row.conv as Row), next: toTurn(row) };
+    },
+
+    async nextTurn(conversationId, historyLimit, owner) {
+      const rows = await all(
+        `with turn as (${turnQuery('$1', '$2')}), released as (
+           update conversation set lease_owner = null, lease_until = null
+           where id = $1 and lease_owner = $3 and not exists (select 1 from turn)
+         )
+         select msg, history from turn`,
+        [conversationId, historyLimit, owner],
+      );
+      return toTurn(rows[0]);
     },
 
     async releaseLease(conversationId, owner) {

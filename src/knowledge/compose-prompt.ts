@@ -43,12 +43,14 @@ export function relevantOffers(snapshot: KnowledgeSnapshot, question: string, li
   return ranked.filter((r) => r.coverage >= floor && r.coverage >= best * 0.75);
 }
 
+const CURRENCY_SYMBOLS: Record<string, string> = { RUB: '₽', RUR: '₽', USD: '$', EUR: '€' };
+/** Built once: a new Intl.NumberFormat per price was a quarter of the reply worker's prompt time. */
+const rubles = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 2 });
+
 /** "12 500 ₽" — the price as a customer reads it, or the "price on request" text. */
 export function formatPrice(offer: Offer, messages: Messages): string {
   if (offer.price === null) return messages.price_on_request;
-  const symbol: Record<string, string> = { RUB: '₽', RUR: '₽', USD: '$', EUR: '€' };
-  const amount = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 2 }).format(offer.price);
-  return `${amount} ${symbol[offer.currency.toUpperCase()] ?? offer.currency}`;
+  return `${rubles.format(offer.price)} ${CURRENCY_SYMBOLS[offer.currency.toUpperCase()] ?? offer.currency}`;
 }
 
 /**

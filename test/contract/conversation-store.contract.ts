@@ -262,6 +262,63 @@ export function conversationStoreContract(implementation: string, open: () => Pr
       });
     });
 
+    describe('beginRun and nextTurn (a reply run in few round trips)', () => {
+      it('takes the lease and returns the conversation with its oldest pending message and the history before it', async () => {
+        const address = freshAddress();
+        const [q1] = await acceptAll(address, 'one');
+        const r1 = await store.recordReply(answer(q1!));
+        const [q2, q3] = await acceptAll(address, 'two', 'three');
+        const conversationId = q2!.conversationId;
+
+        const run = await store.beginRun(conversationId, 'worker-a', 60_000, 10);
+
+        expect(run).toEqual({
+          leased: true,
+          conversation: await store.getConversation(conversationId),
+          next: { message: q2, history: await store.history(conversationId, q2!.id, 10) },
+        });
+        expect(ids(run.leased ? run.next!.history : [])).toEqual(ids([q1!, r1!]));
+        expect(await store.acquireLease(conversationId, 'worker-b', 60_000)).toBe(false);
+
+        await store.recordReply(answer(q2!));
+        const turn = await store.nextTurn(conversationId, 2, 'worker-a');
+        expect(turn?.message).toEqual(q3);
+        expect(turn?.history).toEqual(await store.history(conversationId, q3!.id, 2));
+        expect(turn?.history).toHaveLength(2);
+      });
+
+      it('returns no turn when nothing is pending, and releases the owner’s lease then, not another’s', async () => {
+        const [only] = await acceptAll(freshAddress(), 'one');
+        const conversationId = only!.conversationId;
+        await store.recordReply(answer(only!));
+
+        const run = await store.beginRun(conversationId, 'worker-a', 60_000, 10);
+        expect(run.leased && run.next).toBeNull();
+
+        expect(await store.nextTurn(conversationId, 10, 'worker-b')).toBeNull();
+        expect(await store.acquireLease(conversationId, 'worker-c', 60_000)).toBe(false);
+        expect(await store.nextTurn(conversationId, 10, 'worker-a')).toBeNull();
+        expect(await store.acquireLease(conversationId, 'worker-c', 60_000)).toBe(true);
+      });
+
+      it('keeps the lease while a turn is returned', async () => {
+        const [first] = await acceptAll(freshAddress(), 'one');
+        const conversationId = first!.conversationId;
+        await store.beginRun(conversationId, 'worker-a', 60_000, 10);
+
+        expect((await store.nextTurn(conversationId, 10, 'worker-a'))?.message).toEqual(first);
+        expect(await store.acquireLease(conversationId, 'worker-b', 60_000)).toBe(false);
+      });
+
+      it('says whether the conversation exists when the lease is not taken', async () => {
+        const [first] = await acceptAll(freshAddress(), 'one');
+        await store.acquireLease(first!.conversationId, 'worker-a', 60_000);
+
+        expect(await store.beginRun(first!.conversationId, 'worker-b', 60_000, 10)).toEqual({ leased: false, exists: true });
+        expect(await store.beginRun('987654321987', 'worker-b', 60_000, 10)).toEqual({ leased: false, exists: false });
+      });
+    });
+
     describe('history', () => {
       it('lists the messages before the given one, oldest first', async () => {
         const address = freshAddress();

@@ -4,7 +4,7 @@
  * acceptance order and are compared as numbers, every guarded write checks its guard and writes
  * in one synchronous step (so concurrent calls cannot double it), notices stay out of the history.
  */
-import type { AcceptedMessage, Clock, ConversationStore, NewReply, UndeliveredReply } from '../../src/core/ports.js';
+import type { AcceptedMessage, Clock, ConversationStore, NewReply, RunStart, Turn, UndeliveredReply } from '../../src/core/ports.js';
 import type {
   ChannelId,
   CompletionUsage,
@@ -94,6 +94,23 @@ export class InMemoryConversationStore implements ConversationStore {
     record.leaseOwner = owner;
     record.leaseUntil = this.clock.now().getTime() + ttlMs;
     return true;
+  }
+
+  async beginRun(conversationId: string, owner: string, ttlMs: number, historyLimit: number): Promise<RunStart> {
+    if (!(await this.acquireLease(conversationId, owner, ttlMs))) return { leased: false, exists: this.conversations.has(conversationId) };
+    const conversation = (await this.getConversation(conversationId))!;
+    return { leased: true, conversation, next: await this.turn(conversationId, historyLimit) };
+  }
+
+  async nextTurn(conversationId: string, historyLimit: number, owner: string): Promise<Turn | null> {
+    const turn = await this.turn(conversationId, historyLimit);
+    if (!turn) await this.releaseLease(conversationId, owner);
+    return turn;
+  }
+
+  private async turn(conversationId: string, historyLimit: number): Promise<Turn | null> {
+    const message = await this.nextPending(conversationId);
+    return message ? { message, history: await this.history(conversationId, message.id, historyLimit) } : null;
   }
 
   async releaseLease(conversationId: string, owner: string): Promise<void> {
