@@ -97,9 +97,10 @@ export async function buildCatalogIndexData(catalog: Catalog, options: { yieldEv
   const builder = new TermIndexBuilder(FIELDS.length);
   const store = new OfferStoreBuilder();
   const vocabulary = new Vocabulary();
+  const categories = new Map<string, CategoryText>();
   let sliceStarted = performance.now();
   for (const offer of catalog.offers) {
-    const document = toDocument(offer);
+    const document = toDocument(offer, categories);
     const fields = FIELDS.map((f) => document[f]);
     vocabulary.addKeysOnly(fields.join(' ').split(' '));
     builder.add(fields.map(processTerms));
@@ -134,15 +135,51 @@ function joinTokens(...texts: Array<string | undefined>): string {
   return tokenize(texts.filter(Boolean).join(' ')).join(' ');
 }
 
-function toDocument(offer: Offer): IndexedDocument {
+/** A category path's words split into what its offers are and what they are for. */
+interface CategoryText {
+  head: string;
+  tail: string;
+}
+
+/**
+ * The head and tail words of a category path. An ancestor's word that a deeper level names only
+ * as what it serves ("Гибкий неон" above "Аксессуары для неона", "Поликарбонат" above
+ * "Комплектующие для поликарбоната") moves to the tail: those offers serve the thing, they are not it.
+ */
+export function categoryText(path: string[]): CategoryText {
+  const levels = path.map((c) => splitHead(tokenize(c)));
+  const head: string[] = [];
+  const tail: string[] = [];
+  levels.forEach((level, l) => {
+    const served = new Set(levels.slice(l + 1).flatMap((deeper) => deeper.tail.map(stemWord)));
+    for (const word of level.head) (served.has(stemWord(word)) ? tail : head).push(word);
+    tail.push(...level.tail);
+  });
+  return { head: head.join(' '), tail: tail.join(' ') };
+}
+
+/**
+ * An offer whose name says it serves what its category is, and does not say it is one ("Нож для
+ * плоттера" filed under "Плоттеры режущие"): the category names what it is for, not what it is.
+ */
+function isAccessory(name: { head: string[]; tail: string[] }, category: CategoryText): boolean {
+  if (name.tail.length === 0 || !category.head) return false;
+  const categoryHead = new Set(category.head.split(' ').map(stemWord));
+  return name.tail.some((w) => categoryHead.has(stemWord(w))) && !name.head.some((w) => categoryHead.has(stemWord(w)));
+}
+
+function toDocument(offer: Offer, categories: Map<string, CategoryText>): IndexedDocument {
   const name = splitHead(tokenize(offer.name));
-  const categories = offer.categoryPath.map((c) => splitHead(tokenize(c)));
+  const key = offer.categoryPath.join('\u0000');
+  let category = categories.get(key);
+  if (!category) categories.set(key, (category = categoryText(offer.categoryPath)));
+  const accessory = isAccessory(name, category);
   return {
     name: name.head.join(' '),
     nameTail: name.tail.join(' '),
     brand: joinTokens(offer.vendor, offer.model, offer.vendorCode),
-    category: categories.flatMap((c) => c.head).join(' '),
-    categoryTail: categories.flatMap((c) => c.tail).join(' '),
+    category: accessory ? '' : category.head,
+    categoryTail: accessory ? `${category.head} ${category.tail}` : category.tail,
     params: joinTokens(offer.params.map((p) => p.value).join(' ')),
     // Parameter names ("Тип чернил") say what is described, not what the offer is.
     description: joinTokens(offer.params.map((p) => p.name).join(' '), offer.description.slice(0, DESCRIPTION_CHARS)),
