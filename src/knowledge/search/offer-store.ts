@@ -42,7 +42,7 @@ const STORED_DESCRIPTION = 400;
 
 /** Collects offers in order, then packs them. */
 export class OfferStoreBuilder {
-  private readonly chunks: Uint8Array[] = [];
+  private buffer = new Uint8Array(1 << 20);
   private readonly offsets: number[] = [0];
   private bytes = 0;
   private readonly price: number[] = [];
@@ -61,9 +61,14 @@ export class OfferStoreBuilder {
 
   add(offer: Offer, colors: ColorMention[], measures: Measure[]): void {
     const stored = offer.description.length > STORED_DESCRIPTION ? { ...offer, description: offer.description.slice(0, STORED_DESCRIPTION) } : offer;
-    const chunk = this.encoder.encode(JSON.stringify(stored));
-    this.chunks.push(chunk);
-    this.bytes += chunk.length;
+    const json = JSON.stringify(stored);
+    // Encoded straight into one growing buffer: an array per offer was 50,000 allocations to copy again.
+    if (this.buffer.length - this.bytes < json.length * 3) {
+      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.bytes + json.length * 3));
+      grown.set(this.buffer.subarray(0, this.bytes));
+      this.buffer = grown;
+    }
+    this.bytes += this.encoder.encodeInto(json, this.buffer.subarray(this.bytes)).written;
     this.offsets.push(this.bytes);
     this.price.push(offer.price ?? NaN);
     this.available.push(offer.available ? 1 : 0);
@@ -79,14 +84,8 @@ export class OfferStoreBuilder {
   }
 
   finish(): OfferStoreData {
-    const bytes = new Uint8Array(this.bytes);
-    let at = 0;
-    for (const chunk of this.chunks) {
-      bytes.set(chunk, at);
-      at += chunk.length;
-    }
     return {
-      bytes,
+      bytes: this.buffer.slice(0, this.bytes),
       offsets: Int32Array.from(this.offsets),
       price: Float64Array.from(this.price),
       available: Uint8Array.from(this.available),

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCatalog } from '../../../src/knowledge/catalog/load-catalog.js';
-import { buildCatalogIndex, categoryText, type CatalogIndex } from '../../../src/knowledge/search/catalog-index.js';
+import { buildCatalogIndex, type CatalogIndex } from '../../../src/knowledge/search/catalog-index.js';
+import { categoryText } from '../../../src/knowledge/search/index-document.js';
 import { rankOffers } from '../../../src/knowledge/search/rank-offers.js';
 import { parseSynonyms } from '../../../src/knowledge/search/synonyms.js';
 
@@ -46,10 +47,10 @@ const top = (question: string, n: number): string[] => rankOffers(index, synonym
 
 describe('category-aware ranking', () => {
   it('counts a parent category word as what an offer is only when no deeper level names it as what the offer serves', () => {
-    expect(categoryText(['Листовые материалы', 'Поликарбонат'])).toEqual({ head: 'листовые материалы поликарбонат', tail: '' });
+    expect(categoryText(['Листовые материалы', 'Поликарбонат'])).toEqual({ head: ['листовые', 'материалы', 'поликарбонат'], tail: [] });
     expect(categoryText(['Листовые материалы', 'Поликарбонат', 'Комплектующие для поликарбоната'])).toEqual({
-      head: 'листовые материалы комплектующие',
-      tail: 'поликарбонат для поликарбоната',
+      head: ['листовые', 'материалы', 'комплектующие'],
+      tail: ['поликарбонат', 'для', 'поликарбоната'],
     });
   });
 
