@@ -8,9 +8,9 @@ import { XMLParser } from 'fast-xml-parser';
 import { KnowledgeInvalidError } from '../errors.js';
 import { plainText, type RawOffer, type ShopInfo } from './offer.js';
 import { readOfferXml, type OfferXml } from './read-offer-xml.js';
-import { validateOffers } from './validate-offers.js';
+import { OfferValidator } from './validate-offers.js';
 import { findXmlProblem, lineOfOffset } from './xml-check.js';
-import type { Catalog } from './offer.js';
+import type { Catalog, Offer } from './offer.js';
 
 /** Offers per parsed batch; between batches the event loop runs. */
 const BATCH_SIZE = 250;
@@ -42,6 +42,20 @@ class LineCounter {
 
 /** Parses a YML feed. Throws `KnowledgeInvalidError` naming `file`, line and offer id. */
 export async function parseYml(text: string, file: string): Promise<Catalog> {
+  const offers: Offer[] = [];
+  const shop = await readYml(text, file, (batch) => {
+    offers.push(...batch);
+  });
+  return { shop, offers };
+}
+
+/**
+ * Reads a YML feed batch by batch: each batch of offers is validated and handed to `onOffers`
+ * before the next is parsed, so a reader that indexes them never holds the whole catalog as
+ * objects. Resolves to the shop. Throws `KnowledgeInvalidError` naming `file`, line and offer id.
+ */
+export async function readYml(text: string, file: string, onOffers: (offers: Offer[]) => void): Promise<ShopInfo> {
+  const validator = new OfferValidator(file);
   const lines = new LineCounter(text);
   const categories = parseCategories(text, file, lines);
   const shop = parseShop(text, file);
@@ -50,7 +64,6 @@ export async function parseYml(text: string, file: string): Promise<Catalog> {
   const offersClose = text.indexOf('</offers>', offersOpen);
   const end = offersClose === -1 ? text.length : offersClose;
 
-  const raw: Array<{ offer: RawOffer; line: number }> = [];
   let cursor = text.indexOf('>', offersOpen) + 1;
   while (cursor < end) {
     const batch: Array<{ start: number; end: number; line: number }> = [];
@@ -66,11 +79,12 @@ export async function parseYml(text: string, file: string): Promise<Catalog> {
       batch.push({ start, end: batchEnd, line: lines.lineAt(start) });
     }
     if (batch.length === 0) break;
-    raw.push(...parseBatch(text, batch, file, categories));
+    onOffers(parseBatch(text, batch, file, categories).map(({ offer, line }) => validator.accept(offer, line)));
     cursor = batchEnd;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { shop, offers: await validateOffers(raw, file) };
+  validator.finish();
+  return shop;
 }
 
 function findOfferStart(text: string, from: number, end: number): number {

@@ -85,7 +85,7 @@ function closeOf(xml: string, name: string, from: number): number {
     }
     const tagEnd = xml.indexOf('>', next);
     if (tagEnd === -1) return xml.length;
-    if (xml.startsWith(close, next) && /[\s>]/.test(xml[next + close.length] ?? '>')) {
+    if (xml.startsWith(close, next) && endsName(xml.charCodeAt(next + close.length))) {
       if (depth === 0) return next;
       depth--;
     } else if (xml[next + 1] !== '/' && xml[tagEnd - 1] !== '/' && tagNameAt(xml, next + 1) === name) {
@@ -95,9 +95,14 @@ function closeOf(xml: string, name: string, from: number): number {
   }
 }
 
+/** Characters that end a tag name: whitespace, "/" and ">". */
+function endsName(code: number): boolean {
+  return code === 0x3e || code === 0x2f || code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
+}
+
 function tagNameAt(xml: string, at: number): string {
   let end = at;
-  while (end < xml.length && !/[\s/>]/.test(xml[end]!)) end++;
+  while (end < xml.length && !endsName(xml.charCodeAt(end))) end++;
   return xml.slice(at, end);
 }
 

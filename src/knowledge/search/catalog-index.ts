@@ -12,7 +12,7 @@ import { TermIndex, TermIndexBuilder, type TermIndexData } from './term-index.js
 import { Vocabulary, type VocabularyKeys } from './vocabulary.js';
 import type { FieldRole } from './run-concepts.js';
 import type { MatchFields } from './match-concepts.js';
-import type { Catalog, ShopInfo } from '../catalog/offer.js';
+import type { Catalog, Offer, ShopInfo } from '../catalog/offer.js';
 
 /** A catalog ready to search: the text index, the vocabulary and the offers, by the same ids. */
 export interface CatalogIndex {
@@ -54,26 +54,44 @@ export const CATALOG_MATCH_FIELDS: MatchFields = {
   roles: FIELDS.map((f) => CATALOG_FIELD_ROLE[f] ?? 'mention'),
 };
 
+/** Indexes offers as they come (from a streaming reader), then packs the index data. */
+export class CatalogIndexBuilder {
+  private readonly spec: PaletteSpec;
+  private readonly text = new TermIndexBuilder(FIELDS.length);
+  private readonly store = new OfferStoreBuilder();
+  private readonly documents: OfferDocuments;
+
+  constructor(palette?: PaletteSpec) {
+    this.spec = palette ?? { families: DEFAULT_COLOR_FAMILIES, neighbours: DEFAULT_COLOR_NEIGHBOURS };
+    this.documents = new OfferDocuments(new Palette(this.spec));
+  }
+
+  add(offer: Offer): void {
+    const { terms, colors, measures } = this.documents.read(offer);
+    this.text.add(terms);
+    this.store.add(offer, colors, measures);
+  }
+
+  finish(shop: ShopInfo): CatalogIndexData {
+    return { shop, text: this.text.finish(), offers: this.store.finish(), keys: this.documents.vocabulary.keys(), palette: this.spec };
+  }
+}
+
 /**
  * Builds the index data. With `yieldEvery`, gives the event loop a turn after that many
  * milliseconds of work (on the main thread); an indexing worker passes none.
  */
 export async function buildCatalogIndexData(catalog: Catalog, options: { yieldEveryMs?: number; palette?: PaletteSpec } = {}): Promise<CatalogIndexData> {
-  const spec = options.palette ?? { families: DEFAULT_COLOR_FAMILIES, neighbours: DEFAULT_COLOR_NEIGHBOURS };
-  const palette = new Palette(spec);
-  const builder = new TermIndexBuilder(FIELDS.length);
-  const store = new OfferStoreBuilder();
-  const documents = new OfferDocuments(palette);
+  const builder = new CatalogIndexBuilder(options.palette);
   let sliceStarted = performance.now();
   for (const offer of catalog.offers) {
-    builder.add(documents.terms(offer));
-    store.add(offer, documents.colors(offer), documents.measures(offer));
+    builder.add(offer);
     if (options.yieldEveryMs !== undefined && performance.now() - sliceStarted > options.yieldEveryMs) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       sliceStarted = performance.now();
     }
   }
-  return { shop: catalog.shop, text: builder.finish(), offers: store.finish(), keys: documents.vocabulary.keys(), palette: spec };
+  return builder.finish(catalog.shop);
 }
 
 /** The buffers of index data, to transfer rather than copy to another thread. */

@@ -78,9 +78,19 @@ export class OfferDocuments {
 
   constructor(private readonly palette: Palette) {}
 
-  /** Per field of `DOCUMENT_FIELDS`, the offer's stems (stop words dropped). Arrays may be shared: do not change them. */
-  terms(offer: Offer): string[][] {
-    const name = splitHead(tokenize(offer.name));
+  /**
+   * The offer's stems per field of `DOCUMENT_FIELDS` (stop words dropped), colours and measures.
+   * Arrays may be shared between offers: do not change them.
+   */
+  read(offer: Offer): { terms: string[][]; colors: ColorMention[]; measures: Measure[] } {
+    // The name is normalised and split once for all three.
+    const normalized = normalizeText(offer.name);
+    const groups = tokenizeGroups(normalized);
+    return { terms: this.terms(offer, groups.flat()), colors: this.colors(offer, groups), measures: this.measures(offer, normalized) };
+  }
+
+  private terms(offer: Offer, nameTokens: string[]): string[][] {
+    const name = splitHead(nameTokens);
     this.vocabulary.addKeysOnly(name.head);
     this.vocabulary.addKeysOnly(name.tail);
     const category = remember(this.categories, offer.categoryPath.join('\u0000'), () => {
@@ -104,15 +114,15 @@ export class OfferDocuments {
   }
 
   /** The colours of the offer's name and colour parameters. */
-  colors(offer: Offer): ColorMention[] {
-    const colorParams = offer.params.filter((p) => COLOR_PARAM.test(p.name)).map((p) => p.value).join(' ');
-    const text = colorParams ? `${offer.name} ${colorParams}` : offer.name;
-    return findColors(tokenizeGroups(text).map((g) => g[0]!), { palette: this.palette }).colors;
+  private colors(offer: Offer, nameGroups: string[][]): ColorMention[] {
+    const words = nameGroups.map((g) => g[0]!);
+    for (const p of offer.params) if (COLOR_PARAM.test(p.name)) for (const g of tokenizeGroups(p.value)) words.push(g[0]!);
+    return findColors(words, { palette: this.palette }).colors;
   }
 
   /** The measures of the offer's name and of its parameters with digits. */
-  measures(offer: Offer): Measure[] {
-    const measures = extractMeasures(normalizeText(offer.name)).measures;
+  private measures(offer: Offer, normalizedName: string): Measure[] {
+    const measures = extractMeasures(normalizedName).measures;
     for (const p of offer.params) {
       if (!/\d/.test(p.value)) continue;
       measures.push(...remember(this.measureTexts, `${p.name} ${p.value} ${p.unit ?? ''}`, (text) => extractMeasures(normalizeText(text)).measures));
