@@ -2,8 +2,8 @@
 import { KnowledgeInvalidError } from '../errors.js';
 import { decodeCatalog } from './decode.js';
 import { parseCsv } from './parse-csv.js';
-import { parseYml } from './parse-yml.js';
-import type { Catalog } from './offer.js';
+import { parseYml, readYml } from './parse-yml.js';
+import type { Catalog, Offer, ShopInfo } from './offer.js';
 
 /** Whether text looks like XML (a YML feed) rather than CSV. */
 export function looksLikeXml(text: string): boolean {
@@ -48,22 +48,46 @@ export interface CatalogSource {
  * does not validate, or an offer id used in two of them.
  */
 export async function parseCatalogSources(sources: CatalogSource[]): Promise<Catalog> {
-  const catalogs: Catalog[] = [];
+  const offers: Offer[] = [];
+  const shop = await readCatalogSources(sources, (batch) => {
+    offers.push(...batch);
+  });
+  return { shop, offers };
+}
+
+/**
+ * Reads catalog sources in order, handing their offers to `onOffers` in batches as they are
+ * validated (a YML feed a few hundred at a time), and resolves to the merged shop. With
+ * `release`, a source's `bytes` are dropped from it once decoded, so a worker that owns them holds
+ * the feed once, as text. Throws as `parseCatalogSources`.
+ */
+export async function readCatalogSources(sources: CatalogSource[], onOffers: (offers: Offer[]) => void, options: { release?: boolean } = {}): Promise<ShopInfo> {
+  const seen = sources.length > 1 ? new Set<string>() : undefined;
+  const accept = (batch: Offer[]): void => {
+    for (const offer of seen ? batch : []) {
+      if (seen!.has(offer.id)) throw new KnowledgeInvalidError({ file: sources.map((s) => s.name).join(' + '), offerId: offer.id }, 'the same offer id is in both catalog files');
+      seen!.add(offer.id);
+    }
+    onOffers(batch);
+  };
+  const shops: ShopInfo[] = [];
   for (const source of sources) {
     if (source.catalog) {
-      catalogs.push(source.catalog);
+      accept(source.catalog.offers);
+      shops.push(source.catalog.shop);
       continue;
     }
-    const text = source.text ?? decodeCatalog(source.bytes ?? new Uint8Array(), source.contentType);
-    catalogs.push(await parseCatalog(text.replace(/^\uFEFF/, ''), source.name));
-  }
-  const catalog = mergeCatalogs(catalogs);
-  if (sources.length > 1) {
-    const seen = new Set<string>();
-    for (const offer of catalog.offers) {
-      if (seen.has(offer.id)) throw new KnowledgeInvalidError({ file: sources.map((s) => s.name).join(' + '), offerId: offer.id }, 'the same offer id is in both catalog files');
-      seen.add(offer.id);
+    const text = (source.text ?? decodeCatalog(source.bytes ?? new Uint8Array(), source.contentType)).replace(/^\uFEFF/, '');
+    if (options.release) delete source.bytes;
+    const isUrl = /^https?:\/\//i.test(source.name);
+    const csv = isUrl || !/\.(csv|yml|xml)$/i.test(source.name) ? !looksLikeXml(text) : /\.csv$/i.test(source.name);
+    if (csv) {
+      const catalog = await parseCsv(text, source.name);
+      accept(catalog.offers);
+      shops.push(catalog.shop);
+    } else {
+      shops.push(await readYml(text, source.name, accept));
     }
   }
-  return catalog;
+  return mergeCatalogs(shops.map((shop) => ({ shop, offers: [] }))).shop;
 }

@@ -6,10 +6,11 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { KnowledgeInvalidError } from '../errors.js';
-import { plainText, type OfferParam, type RawOffer, type ShopInfo } from './offer.js';
-import { validateOffers } from './validate-offers.js';
+import { plainText, type RawOffer, type ShopInfo } from './offer.js';
+import { readOfferXml, type OfferXml } from './read-offer-xml.js';
+import { OfferValidator } from './validate-offers.js';
 import { findXmlProblem, lineOfOffset } from './xml-check.js';
-import type { Catalog } from './offer.js';
+import type { Catalog, Offer } from './offer.js';
 
 /** Offers per parsed batch; between batches the event loop runs. */
 const BATCH_SIZE = 250;
@@ -19,7 +20,7 @@ const parser = new XMLParser({
   attributeNamePrefix: '@_',
   parseTagValue: false,
   parseAttributeValue: false,
-  isArray: (name) => name === 'offer' || name === 'param' || name === 'category',
+  isArray: (name) => name === 'category',
 });
 
 type XmlNode = Record<string, unknown>;
@@ -41,6 +42,20 @@ class LineCounter {
 
 /** Parses a YML feed. Throws `KnowledgeInvalidError` naming `file`, line and offer id. */
 export async function parseYml(text: string, file: string): Promise<Catalog> {
+  const offers: Offer[] = [];
+  const shop = await readYml(text, file, (batch) => {
+    offers.push(...batch);
+  });
+  return { shop, offers };
+}
+
+/**
+ * Reads a YML feed batch by batch: each batch of offers is validated and handed to `onOffers`
+ * before the next is parsed, so a reader that indexes them never holds the whole catalog as
+ * objects. Resolves to the shop. Throws `KnowledgeInvalidError` naming `file`, line and offer id.
+ */
+export async function readYml(text: string, file: string, onOffers: (offers: Offer[]) => void): Promise<ShopInfo> {
+  const validator = new OfferValidator(file);
   const lines = new LineCounter(text);
   const categories = parseCategories(text, file, lines);
   const shop = parseShop(text, file);
@@ -49,10 +64,9 @@ export async function parseYml(text: string, file: string): Promise<Catalog> {
   const offersClose = text.indexOf('</offers>', offersOpen);
   const end = offersClose === -1 ? text.length : offersClose;
 
-  const raw: Array<{ offer: RawOffer; line: number }> = [];
   let cursor = text.indexOf('>', offersOpen) + 1;
   while (cursor < end) {
-    const batch: Array<{ start: number; line: number }> = [];
+    const batch: Array<{ start: number; end: number; line: number }> = [];
     let batchEnd = cursor;
     while (batch.length < BATCH_SIZE) {
       const start = findOfferStart(text, batchEnd, end);
@@ -61,15 +75,16 @@ export async function parseYml(text: string, file: string): Promise<Catalog> {
       if (close === -1 || close > end) {
         throw new KnowledgeInvalidError({ file, line: lines.lineAt(start) }, '<offer> is never closed');
       }
-      batch.push({ start, line: lines.lineAt(start) });
       batchEnd = close + '</offer>'.length;
+      batch.push({ start, end: batchEnd, line: lines.lineAt(start) });
     }
     if (batch.length === 0) break;
-    raw.push(...parseBatch(text.slice(batch[0]!.start, batchEnd), batch, file, categories));
+    onOffers(parseBatch(text, batch, file, categories).map(({ offer, line }) => validator.accept(offer, line)));
     cursor = batchEnd;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { shop, offers: await validateOffers(raw, file) };
+  validator.finish();
+  return shop;
 }
 
 function findOfferStart(text: string, from: number, end: number): number {
@@ -80,19 +95,18 @@ function findOfferStart(text: string, from: number, end: number): number {
 }
 
 function parseBatch(
-  xml: string,
-  batch: Array<{ start: number; line: number }>,
+  text: string,
+  batch: Array<{ start: number; end: number; line: number }>,
   file: string,
   categories: Map<string, { name: string; parentId?: string }>,
 ): Array<{ offer: RawOffer; line: number }> {
-  const wrapped = `<batch>${xml}</batch>`;
+  const xml = text.slice(batch[0]!.start, batch.at(-1)!.end);
   const problem = findXmlProblem(xml);
   if (problem) {
     const line = batch[0]!.line + lineOfOffset(xml, problem.offset) - 1;
     throw new KnowledgeInvalidError({ file, line, offerId: offerIdNear(batch, line, xml) }, `malformed XML: ${problem.message}`);
   }
-  const offers = ((parser.parse(wrapped) as XmlNode).batch as XmlNode | undefined)?.offer as XmlNode[] | undefined;
-  return (offers ?? []).map((node, i) => ({ offer: toRawOffer(node, categories), line: batch[i]?.line ?? batch[0]!.line }));
+  return batch.map(({ start, end, line }) => ({ offer: toRawOffer(readOfferXml(text.slice(start, end)), categories), line }));
 }
 
 function offerIdNear(batch: Array<{ start: number; line: number }>, line: number, xml: string): string | undefined {
@@ -111,32 +125,27 @@ function textOf(node: unknown): string {
     .join(' ');
 }
 
-function optional(node: unknown): string | undefined {
-  const value = textOf(node).trim();
-  return value === '' ? undefined : value;
-}
-
-function toRawOffer(node: XmlNode, categories: Map<string, { name: string; parentId?: string }>): RawOffer {
-  const vendor = optional(node.vendor);
-  const model = optional(node.model);
-  const name = optional(node.name) ?? [optional(node.typePrefix), vendor, model].filter(Boolean).join(' ');
-  const params: OfferParam[] = ((node.param as unknown[] | undefined) ?? []).map((p) => {
-    const param = (typeof p === 'object' && p !== null ? p : { '#text': p }) as XmlNode;
-    return { name: String(param['@_name'] ?? ''), value: textOf(param['#text']).trim(), unit: param['@_unit'] as string | undefined };
-  });
+function toRawOffer({ attributes, children, params }: OfferXml, categories: Map<string, { name: string; parentId?: string }>): RawOffer {
+  const field = (name: string): string | undefined => {
+    const value = children[name]?.trim();
+    return value ? value : undefined;
+  };
+  const vendor = field('vendor');
+  const model = field('model');
+  const name = field('name') ?? [field('typePrefix'), vendor, model].filter(Boolean).join(' ');
   return {
-    id: String(node['@_id'] ?? ''),
+    id: attributes.id ?? '',
     name,
-    url: optional(node.url) ?? '',
-    price: optional(node.price),
-    currency: optional(node.currencyId) ?? 'RUB',
-    available: node['@_available'] as string | undefined,
+    url: field('url') ?? '',
+    price: field('price'),
+    currency: field('currencyId') ?? 'RUB',
+    available: attributes.available,
     vendor,
     model,
-    vendorCode: optional(node.vendorCode),
-    categoryPath: categoryPath(optional(node.categoryId), categories),
-    description: plainText(textOf(node.description)),
-    params: params.filter((p) => p.name && p.value),
+    vendorCode: field('vendorCode'),
+    categoryPath: categoryPath(field('categoryId'), categories),
+    description: plainText(children.description ?? ''),
+    params: params.filter((p) => p.name && p.value).map((p) => (p.unit === undefined ? { name: p.name, value: p.value } : p)),
   };
 }
 

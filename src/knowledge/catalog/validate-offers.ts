@@ -5,12 +5,23 @@ import { offerSchema, parseAvailable, parsePrice, type Offer, type RawOffer } fr
 
 const YIELD_EVERY = 2000;
 
-/** Validated offers in feed order; throws `KnowledgeInvalidError` on the first bad one. */
-export async function validateOffers(raw: Array<{ offer: RawOffer; line: number }>, file: string): Promise<Offer[]> {
-  if (raw.length === 0) throw new KnowledgeInvalidError({ file }, 'the catalog has no offers');
-  const seen = new Map<string, number>();
-  const offers: Offer[] = [];
-  for (const [i, { offer, line }] of raw.entries()) {
+/**
+ * Checks offers one at a time, as a streaming reader hands them over: each against the schema,
+ * and its id against those seen before. Errors name `file`, the line and the offer.
+ */
+export class OfferValidator {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly file: string) {}
+
+  /** Offers accepted so far. */
+  get count(): number {
+    return this.seen.size;
+  }
+
+  /** The validated offer; throws `KnowledgeInvalidError` when it is not one. */
+  accept(offer: RawOffer, line: number): Offer {
+    const file = this.file;
     const offerId = offer.id || undefined;
     const price = parsePrice(offer.price);
     if (price === undefined) throw new KnowledgeInvalidError({ file, line, offerId }, `price "${offer.price}" is not a non-negative number`);
@@ -22,12 +33,27 @@ export async function validateOffers(raw: Array<{ offer: RawOffer; line: number 
       const field = issue?.path.length ? `${issue.path.join('.')}: ` : '';
       throw new KnowledgeInvalidError({ file, line, offerId }, `${field}${issue?.message ?? 'invalid offer'}`);
     }
-    const first = seen.get(parsed.data.id);
+    const first = this.seen.get(parsed.data.id);
     if (first !== undefined) {
       throw new KnowledgeInvalidError({ file, line, offerId }, `duplicate offer id (first at line ${first})`);
     }
-    seen.set(parsed.data.id, line);
-    offers.push(parsed.data as Offer);
+    this.seen.set(parsed.data.id, line);
+    return parsed.data as Offer;
+  }
+
+  /** Throws when no offer was accepted. */
+  finish(): void {
+    if (this.seen.size === 0) throw new KnowledgeInvalidError({ file: this.file }, 'the catalog has no offers');
+  }
+}
+
+/** Validated offers in feed order; throws `KnowledgeInvalidError` on the first bad one. */
+export async function validateOffers(raw: Array<{ offer: RawOffer; line: number }>, file: string): Promise<Offer[]> {
+  if (raw.length === 0) throw new KnowledgeInvalidError({ file }, 'the catalog has no offers');
+  const validator = new OfferValidator(file);
+  const offers: Offer[] = [];
+  for (const [i, { offer, line }] of raw.entries()) {
+    offers.push(validator.accept(offer, line));
     if ((i + 1) % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return offers;

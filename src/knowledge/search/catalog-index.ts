@@ -5,12 +5,8 @@
  * that give the event loop a turn, so a 50,000-offer catalog can be (re)indexed while the server
  * keeps answering; the snapshot that holds it is swapped in only when it is complete.
  */
-import { DEFAULT_COLOR_FAMILIES, DEFAULT_COLOR_NEIGHBOURS, findColors, Palette, type ColorMention, type PaletteSpec } from '../query/colors.js';
-import { extractMeasures, type Measure } from '../query/measures.js';
-import { normalizeText, tokenize, tokenizeGroups } from '../text/normalize.js';
-import { stemWord } from '../text/stem.js';
-import { isStopWord } from '../text/stop-words.js';
-import { splitHead } from '../text/phrase-head.js';
+import { DEFAULT_COLOR_FAMILIES, DEFAULT_COLOR_NEIGHBOURS, Palette, type PaletteSpec } from '../query/colors.js';
+import { DOCUMENT_FIELDS, OfferDocuments } from './index-document.js';
 import { OfferStore, OfferStoreBuilder, type OfferStoreData } from './offer-store.js';
 import { TermIndex, TermIndexBuilder, type TermIndexData } from './term-index.js';
 import { Vocabulary, type VocabularyKeys } from './vocabulary.js';
@@ -40,21 +36,6 @@ export interface CatalogIndexData {
   palette: PaletteSpec;
 }
 
-/**
- * The indexed fields hold tokens already normalised and joined by spaces. Names and category
- * names are split into the head ("Пленки") and the modifier ("для плоттерной резки"), so that
- * what an offer is weighs more than what it is for.
- */
-interface IndexedDocument {
-  name: string;
-  nameTail: string;
-  brand: string;
-  category: string;
-  categoryTail: string;
-  params: string;
-  description: string;
-}
-
 /** Index fields, in the order of `TermIndex` field numbers, and their BM25 boosts. */
 export const CATALOG_FIELD_BOOST: Record<string, number> = {
   name: 3, nameTail: 1.5, brand: 2.5, category: 2, categoryTail: 1, params: 1.2, description: 0.4,
@@ -64,27 +45,36 @@ export const CATALOG_FIELD_ROLE: Readonly<Record<string, FieldRole>> = {
   name: 'head', brand: 'head', category: 'head', nameTail: 'tail', categoryTail: 'tail', params: 'tail', description: 'mention',
 };
 
-/** Description text beyond this is rarely about the product itself and slows indexing. */
-const DESCRIPTION_CHARS = 400;
 /** Work done between two turns of the event loop, ms: well under the 50 ms a stall may take. */
 const SLICE_MS = 8;
-const FIELDS = Object.keys(CATALOG_FIELD_BOOST) as Array<keyof IndexedDocument>;
+const FIELDS = DOCUMENT_FIELDS;
 /** Boosts and roles by field number, for `matchConcepts`. */
 export const CATALOG_MATCH_FIELDS: MatchFields = {
   boost: FIELDS.map((f) => CATALOG_FIELD_BOOST[f]!),
   roles: FIELDS.map((f) => CATALOG_FIELD_ROLE[f] ?? 'mention'),
 };
 
-const COLOR_PARAM = /цвет|оттен|colou?r/i;
+/** Indexes offers as they come (from a streaming reader), then packs the index data. */
+export class CatalogIndexBuilder {
+  private readonly spec: PaletteSpec;
+  private readonly text = new TermIndexBuilder(FIELDS.length);
+  private readonly store = new OfferStoreBuilder();
+  private readonly documents: OfferDocuments;
 
-/**
- * Documents are indexed by stem only; the query side adds roots and prefixes ("баннерная" finds
- * "баннер" by its root, "баннер" finds "баннерная" by prefix), which keeps the index half the size.
- */
-function processTerms(joined: string): string[] {
-  const terms: string[] = [];
-  for (const token of joined.split(' ')) if (token && !isStopWord(token)) terms.push(stemWord(token));
-  return terms;
+  constructor(palette?: PaletteSpec) {
+    this.spec = palette ?? { families: DEFAULT_COLOR_FAMILIES, neighbours: DEFAULT_COLOR_NEIGHBOURS };
+    this.documents = new OfferDocuments(new Palette(this.spec));
+  }
+
+  add(offer: Offer): void {
+    const { terms, colors, measures } = this.documents.read(offer);
+    this.text.add(terms);
+    this.store.add(offer, colors, measures);
+  }
+
+  finish(shop: ShopInfo): CatalogIndexData {
+    return { shop, text: this.text.finish(), offers: this.store.finish(), keys: this.documents.vocabulary.keys(), palette: this.spec };
+  }
 }
 
 /**
@@ -92,24 +82,16 @@ function processTerms(joined: string): string[] {
  * milliseconds of work (on the main thread); an indexing worker passes none.
  */
 export async function buildCatalogIndexData(catalog: Catalog, options: { yieldEveryMs?: number; palette?: PaletteSpec } = {}): Promise<CatalogIndexData> {
-  const spec = options.palette ?? { families: DEFAULT_COLOR_FAMILIES, neighbours: DEFAULT_COLOR_NEIGHBOURS };
-  const palette = new Palette(spec);
-  const builder = new TermIndexBuilder(FIELDS.length);
-  const store = new OfferStoreBuilder();
-  const vocabulary = new Vocabulary();
+  const builder = new CatalogIndexBuilder(options.palette);
   let sliceStarted = performance.now();
   for (const offer of catalog.offers) {
-    const document = toDocument(offer);
-    const fields = FIELDS.map((f) => document[f]);
-    vocabulary.addKeysOnly(fields.join(' ').split(' '));
-    builder.add(fields.map(processTerms));
-    store.add(offer, offerColors(offer, palette), offerMeasures(offer));
+    builder.add(offer);
     if (options.yieldEveryMs !== undefined && performance.now() - sliceStarted > options.yieldEveryMs) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       sliceStarted = performance.now();
     }
   }
-  return { shop: catalog.shop, text: builder.finish(), offers: store.finish(), keys: vocabulary.keys(), palette: spec };
+  return builder.finish(catalog.shop);
 }
 
 /** The buffers of index data, to transfer rather than copy to another thread. */
@@ -128,36 +110,4 @@ export function openCatalogIndex(data: CatalogIndexData): CatalogIndex {
 /** Builds the index on this thread, in slices that let the server keep answering. */
 export async function buildCatalogIndex(catalog: Catalog, palette?: PaletteSpec): Promise<CatalogIndex> {
   return openCatalogIndex(await buildCatalogIndexData(catalog, { yieldEveryMs: SLICE_MS, palette }));
-}
-
-function joinTokens(...texts: Array<string | undefined>): string {
-  return tokenize(texts.filter(Boolean).join(' ')).join(' ');
-}
-
-function toDocument(offer: Offer): IndexedDocument {
-  const name = splitHead(tokenize(offer.name));
-  const categories = offer.categoryPath.map((c) => splitHead(tokenize(c)));
-  return {
-    name: name.head.join(' '),
-    nameTail: name.tail.join(' '),
-    brand: joinTokens(offer.vendor, offer.model, offer.vendorCode),
-    category: categories.flatMap((c) => c.head).join(' '),
-    categoryTail: categories.flatMap((c) => c.tail).join(' '),
-    params: joinTokens(offer.params.map((p) => p.value).join(' ')),
-    // Parameter names ("Тип чернил") say what is described, not what the offer is.
-    description: joinTokens(offer.params.map((p) => p.name).join(' '), offer.description.slice(0, DESCRIPTION_CHARS)),
-  };
-}
-
-function offerColors(offer: Offer, palette: Palette): ColorMention[] {
-  const text = [offer.name, ...offer.params.filter((p) => COLOR_PARAM.test(p.name)).map((p) => p.value)].join(' ');
-  return findColors(tokenizeGroups(text).map((g) => g[0]!), { palette }).colors;
-}
-
-function offerMeasures(offer: Offer): Measure[] {
-  const measures = extractMeasures(normalizeText(offer.name)).measures;
-  for (const p of offer.params) {
-    if (/\d/.test(p.value)) measures.push(...extractMeasures(normalizeText(`${p.name} ${p.value} ${p.unit ?? ''}`)).measures);
-  }
-  return measures;
 }

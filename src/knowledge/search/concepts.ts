@@ -125,15 +125,16 @@ function codeAlternatives(group: string[]): Alternative[] {
  */
 export function buildConcepts(words: QueryWord[], vocabulary: Vocabulary, synonyms: Synonyms): Concept[] {
   const stems = words.map((w) => stemWord(w.group[0]!));
+  // A verb made of a trade word the catalog does not use ("заламинировать") is looked up bare.
+  const bare = stems.map((s) => (vocabulary.documentFrequency(s) === 0 ? s.replace(VERB_PREFIX, '') : s));
   const extra: Alternative[][] = words.map(() => []);
   for (let i = 0; i < words.length; ) {
-    const synonym = matchSynonym(synonyms, stems, i);
+    const synonym = matchSynonym(synonyms, stems, i) ?? matchSynonym(synonyms, bare, i);
     if (!synonym) {
       i++;
       continue;
     }
-    const matched = stems.slice(i, i + synonym.length);
-    const members = synonyms.groups[synonym.group]!.filter((m) => !sameSequence(m, matched));
+    const members = synonyms.groups[synonym.group]!.filter((m) => !sameSequence(m, stems.slice(i, i + synonym.length)));
     for (let j = i; j < i + synonym.length; j++) extra[j]!.push(...members.map(memberAlternative));
     i += synonym.length;
   }

@@ -1,13 +1,14 @@
 /**
- * The indexing worker: parses catalog sources and builds the index data off the main thread,
- * then posts it back with its buffers transferred (not copied). Everything the parse allocates
- * dies with the worker, so the main thread's heap holds only the packed index.
+ * The indexing worker: reads catalog sources and builds the index data off the main thread,
+ * then posts it back with its buffers transferred (not copied). Offers are indexed batch by batch
+ * as they are read, so the worker never holds the catalog as objects; everything it allocates
+ * dies with it, and the main thread's heap holds only the packed index.
  */
 import { parentPort } from 'node:worker_threads';
 import { KnowledgeInvalidError } from '../errors.js';
 import type { PaletteSpec } from '../query/colors.js';
-import { parseCatalogSources, type CatalogSource } from '../catalog/load-catalog.js';
-import { buildCatalogIndexData, transferList, type CatalogIndexData } from './catalog-index.js';
+import { readCatalogSources, type CatalogSource } from '../catalog/load-catalog.js';
+import { CatalogIndexBuilder, transferList, type CatalogIndexData } from './catalog-index.js';
 
 /** What the main thread sends. */
 export interface IndexJob {
@@ -23,7 +24,9 @@ export type IndexReply =
 parentPort?.once('message', (job: IndexJob) => {
   void (async () => {
     try {
-      const data = await buildCatalogIndexData(await parseCatalogSources(job.sources), { palette: job.palette });
+      const builder = new CatalogIndexBuilder(job.palette);
+      const shop = await readCatalogSources(job.sources, (offers) => offers.forEach((offer) => builder.add(offer)), { release: true });
+      const data = builder.finish(shop);
       parentPort!.postMessage({ ok: true, data } satisfies IndexReply, transferList(data));
     } catch (error) {
       const invalid = error instanceof KnowledgeInvalidError

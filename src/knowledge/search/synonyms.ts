@@ -2,8 +2,12 @@
  * The manager-editable synonyms file (`synonyms.yml`): a list of groups of words and phrases
  * that mean the same thing to a customer ("самоклейка", "самоклеящаяся пленка"). A visitor's
  * phrase that matches one member of a group also searches for every other member.
+ *
+ * A group may also name a family one way: `{ words: [оборудование], covers: [принтер, плоттер] }`.
+ * A visitor's word for the whole family ("какое оборудование есть") searches for each kind it
+ * covers, while a kind does not find the family's other kinds ("принтер" is not a plotter).
  */
-import { parseDocument, LineCounter, isNode, isSeq, isScalar } from 'yaml';
+import { parseDocument, LineCounter, isMap, isNode, isSeq, isScalar, type Node } from 'yaml';
 import { KnowledgeInvalidError } from '../errors.js';
 import { tokenizeGroups } from '../text/normalize.js';
 import { isStopWord } from '../text/stop-words.js';
@@ -13,10 +17,16 @@ import { stemWord } from '../text/stem.js';
 /** A member of a group as a sequence of stems. */
 export type StemSequence = string[];
 
-/** Synonym groups, and every member with its group for lookup. */
+/** Synonym groups (what each searches for), and every member that calls up its group. */
 export interface Synonyms {
   groups: StemSequence[][];
   members: Array<{ member: StemSequence; group: number }>;
+}
+
+/** A family: words for the whole of it, and the kinds of product it covers. */
+export interface SynonymFamily {
+  words: string[];
+  covers: string[];
 }
 
 /** The words of a phrase as searched: normalised, stop words dropped, codes as their first form. */
@@ -26,13 +36,14 @@ export function phraseWords(phrase: string): string[] {
     .filter((word) => !isStopWord(word));
 }
 
-/** Builds the lookup from groups of phrases. */
-export function buildSynonyms(groups: string[][]): Synonyms {
+/** Builds the lookup from groups of phrases and families. */
+export function buildSynonyms(groups: Array<string[] | SynonymFamily>): Synonyms {
   const result: Synonyms = { groups: [], members: [] };
-  for (const phrases of groups) {
-    const members = phrases.map((p) => phraseWords(p).map(stemWord)).filter((m) => m.length > 0);
-    const group = result.groups.push(members) - 1;
-    for (const member of members) result.members.push({ member, group });
+  const stems = (phrases: string[]): StemSequence[] => phrases.map((p) => phraseWords(p).map(stemWord)).filter((m) => m.length > 0);
+  for (const item of groups) {
+    const words = stems(Array.isArray(item) ? item : item.words);
+    const group = result.groups.push(Array.isArray(item) ? words : [...words, ...stems(item.covers)]) - 1;
+    for (const member of words) result.members.push({ member, group });
   }
   return result;
 }
@@ -65,13 +76,30 @@ export function parseSynonyms(text: string, file: string): Synonyms {
   if (error) throw new KnowledgeInvalidError({ file, line: error.linePos?.[0].line }, `broken YAML: ${error.message.split('\n')[0]}`);
   if (doc.contents === null) return buildSynonyms([]);
   if (!isSeq(doc.contents)) throw new KnowledgeInvalidError({ file, line: 1 }, 'expected a list of synonym groups (lines starting with "- [")');
-  const groups: string[][] = [];
+  const groups: Array<string[] | SynonymFamily> = [];
   for (const item of doc.contents.items) {
     const line = lines.linePos(isNode(item) && item.range ? item.range[0] : 0).line;
-    if (!isSeq(item) || item.items.length < 2 || !item.items.every((m) => isScalar(m) && typeof m.value === 'string' && m.value.trim())) {
+    if (isMap(item)) {
+      const words = item.get('words', true);
+      const covers = item.get('covers', true);
+      if (item.items.length !== 2 || !isPhraseList(words, 1) || !isPhraseList(covers, 1)) {
+        throw new KnowledgeInvalidError({ file, line }, 'a family must have a list of words and a list of what they cover, like {words: [оборудование], covers: [принтер, плоттер]}');
+      }
+      groups.push({ words: phrasesOf(words), covers: phrasesOf(covers) });
+      continue;
+    }
+    if (!isPhraseList(item, 2)) {
       throw new KnowledgeInvalidError({ file, line }, 'a synonym group must be a list of at least two words or phrases, like [роллап, roll-up]');
     }
-    groups.push(item.items.map((m) => String((m as { value: unknown }).value)));
+    groups.push(phrasesOf(item));
   }
   return buildSynonyms(groups);
+}
+
+function isPhraseList(node: unknown, least: number): node is Node & { items: unknown[] } {
+  return isSeq(node) && node.items.length >= least && node.items.every((m) => isScalar(m) && typeof m.value === 'string' && m.value.trim());
+}
+
+function phrasesOf(node: { items: unknown[] }): string[] {
+  return node.items.map((m) => String((m as { value: unknown }).value));
 }

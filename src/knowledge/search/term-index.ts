@@ -34,6 +34,8 @@ export class TermIndexBuilder {
   private size = 0;
   private lengths: number[] = [];
   private documents = 0;
+  private counts = new Uint16Array(1 << 12);
+  private touched = new Int32Array(256);
 
   constructor(private readonly fieldCount: number) {}
 
@@ -43,16 +45,23 @@ export class TermIndexBuilder {
     for (let f = 0; f < this.fieldCount; f++) {
       const terms = fields[f] ?? [];
       this.lengths.push(terms.length);
-      const counts = new Map<number, number>();
+      // Counts in one reused array rather than a Map per field: 350,000 Maps were a second of GC.
+      let touched = 0;
       for (const term of terms) {
         let id = this.ids.get(term);
         if (id === undefined) {
           id = this.terms.push(term) - 1;
           this.ids.set(term, id);
+          if (id >= this.counts.length) this.counts = Uint16Array.from({ length: this.counts.length * 2 }, (_, i) => this.counts[i] ?? 0);
         }
-        counts.set(id, (counts.get(id) ?? 0) + 1);
+        if (this.counts[id]!++ === 0) this.touched[touched++] = id;
+        if (touched === this.touched.length) this.touched = Int32Array.from({ length: touched * 2 }, (_, i) => this.touched[i] ?? 0);
       }
-      for (const [id, tf] of counts) this.push(id, doc, (f << 8) | Math.min(tf, MAX_TF));
+      for (let i = 0; i < touched; i++) {
+        const id = this.touched[i]!;
+        this.push(id, doc, (f << 8) | Math.min(this.counts[id]!, MAX_TF));
+        this.counts[id] = 0;
+      }
     }
     return doc;
   }
