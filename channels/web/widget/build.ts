@@ -4,12 +4,24 @@
  * with; `npm run build:widget` writes the same bytes to dist/widget.js and reports the size.
  */
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 
 const entry = fileURLToPath(new URL('./src/main.ts', import.meta.url));
 
 /** The widget's code. Fails (rejects) on a compile error: the route then answers 500 and logs it. */
 export async function buildWidget(): Promise<string> {
+  inFlight += 1;
+  try {
+    return await buildOnce();
+  } finally {
+    // esbuild keeps a service process (~14 MB) for further builds; a server builds once.
+    if (--inFlight === 0) await stop();
+  }
+}
+
+let inFlight = 0;
+
+async function buildOnce(): Promise<string> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,

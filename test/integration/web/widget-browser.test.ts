@@ -169,7 +169,9 @@ describe('chat widget in Chromium, embedded on another origin', () => {
     let release = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
     gpt.setResponder(async (body, request) => (await released, echoResponder(body, request)));
-    const { page, context } = await visit();
+    const { page, context, streamOpen } = await visit();
+    // "Typing" is an event to open streams only: sent before the stream is open, it is missed.
+    await streamOpen();
 
     await say(page, 'долгий вопрос');
     await page.locator('.typing').waitFor();
