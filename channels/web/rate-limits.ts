@@ -32,8 +32,13 @@ export function createWebRateLimits(options: WebRateLimitOptions): WebRateLimits
     : undefined;
   return {
     async message(token, address) {
-      if (perAddressMessages && address) await perAddressMessages.consume(address, 'web.address_messages_rate_limited', 'send message');
-      await perVisitor.consume(token, 'web.visitor_rate_limited', 'send message');
+      // Both counted in one round trip (auto-pipelined); the address's refusal wins when both refuse.
+      const [byAddress, byVisitor] = await Promise.allSettled([
+        perAddressMessages && address ? perAddressMessages.consume(address, 'web.address_messages_rate_limited', 'send message') : undefined,
+        perVisitor.consume(token, 'web.visitor_rate_limited', 'send message'),
+      ]);
+      if (byAddress.status === 'rejected') throw byAddress.reason;
+      if (byVisitor.status === 'rejected') throw byVisitor.reason;
     },
     request: (address) => perAddress.consume(address, 'web.address_rate_limited', 'chat API'),
   };

@@ -131,6 +131,16 @@ describe('headers, tokens and limits', () => {
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 
+  it('JSON API responses carry the API headers: nothing to run or embed, nosniff, loadable cross-origin', async () => {
+    const res = await fetch(`${app.url}/api/v1/message`, { headers: { 'chat-token': 'hardening-headers-0001' } });
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
   it('the widget’s paths may be embedded and loaded by any site, and the chat API stays usable cross-origin', async () => {
     const widget = await fetch(`${app.url}/widget.js`);
     const preflight = await fetch(`${app.url}/api/v1/gpt`, {
