@@ -135,7 +135,7 @@ export async function loadPromptsFolder(dir: string, options: LoadFolderOptions 
   let catalogSources: CatalogSource[] | undefined;
   if (!options.external) {
     const read = await readCatalogFiles(dir);
-    catalogSources = read.files.map((file) => ({ name: join(dir, file.name), bytes: file.bytes }));
+    catalogSources = read.files.map((file) => ({ name: join(dir, file.name), bytes: file.bytes, path: join(dir, file.name) }));
     catalogKey = read.key;
   }
   return buildSnapshot(dir, texts, { ...options, catalogKey, catalogSources: catalogSources?.length ? catalogSources : undefined });

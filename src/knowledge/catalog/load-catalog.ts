@@ -37,6 +37,11 @@ export interface CatalogSource {
   name: string;
   text?: string;
   bytes?: Uint8Array;
+  /**
+   * The file `bytes` were read from, when nothing else keeps them: an indexing worker is then
+   * given the bytes themselves rather than a copy, and they are read again should it fail.
+   */
+  path?: string;
   /** The feed's Content-Type, which may declare its charset. */
   contentType?: string | null;
   /** An already parsed catalog (an empty stand-in while a feed has never loaded). */

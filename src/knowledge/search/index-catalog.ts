@@ -3,6 +3,7 @@
  * 50,000-offer feed never stall the event loop, and the parse's garbage never enters the main
  * heap. Where a worker cannot be started, the same work runs here in slices instead.
  */
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -30,16 +31,21 @@ export interface IndexCatalogOptions {
 export async function indexCatalog(sources: CatalogSource[], options: IndexCatalogOptions = {}): Promise<CatalogIndex> {
   if (options.worker !== false) {
     try {
-      // The bytes are copied (in slices) and the copy's memory moved to the worker, not cloned:
-      // the caller keeps its own for a fallback or a later rebuild.
-      const copies = await Promise.all(sources.map(async (s) => (s.bytes ? { ...s, bytes: await copyInSlices(s.bytes) } : s)));
-      return openCatalogIndex(await runWorker({ sources: copies, palette: options.palette }));
+      // The bytes' memory is moved to the worker, not cloned. A file just read is moved as it is;
+      // other bytes (a feed's, kept for later rebuilds) are copied first, in slices.
+      const moved = await Promise.all(sources.map(async (s) => (s.bytes && !s.path ? { ...s, bytes: await copyInSlices(s.bytes) } : s)));
+      return openCatalogIndex(await runWorker({ sources: moved, palette: options.palette }));
     } catch (error) {
       if (error instanceof KnowledgeInvalidError) throw error;
       options.onWorkerFailure?.(error);
     }
   }
-  return buildCatalogIndex(await parseCatalogSources(sources), options.palette);
+  return buildCatalogIndex(await parseCatalogSources(await withBytes(sources)), options.palette);
+}
+
+/** The sources with the bytes a failed worker took (now detached, empty) read again from their files. */
+async function withBytes(sources: CatalogSource[]): Promise<CatalogSource[]> {
+  return Promise.all(sources.map(async (s) => (s.path && s.bytes?.byteLength === 0 ? { ...s, bytes: await readFile(s.path) } : s)));
 }
 
 /**
