@@ -6,11 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { KnowledgeInvalidError } from '../errors.js';
 import type { PaletteSpec } from '../query/colors.js';
 import { parseCatalogSources, type CatalogSource } from '../catalog/load-catalog.js';
 import { copyInSlices } from '../catalog/in-slices.js';
+import { splitFeed, type FeedSplit } from '../catalog/split-feed.js';
 import { buildCatalogIndex, openCatalogIndex, type CatalogIndex, type CatalogIndexData } from './catalog-index.js';
 import type { IndexJob, IndexReply } from './index-worker.js';
 
@@ -33,8 +35,13 @@ export async function indexCatalog(sources: CatalogSource[], options: IndexCatal
     try {
       // The bytes' memory is moved to the worker, not cloned. A file just read is moved as it is;
       // other bytes (a feed's, kept for later rebuilds) are copied first, in slices.
+      const split = availableParallelism() > 1 && sources.length === 1 && sources[0]!.bytes ? splitFeed(sources[0]!.bytes) : undefined;
       const moved = await Promise.all(sources.map(async (s) => (s.bytes && !s.path ? { ...s, bytes: await copyInSlices(s.bytes) } : s)));
-      return openCatalogIndex(await runWorker({ sources: moved, palette: options.palette }));
+      if (!split) return openCatalogIndex(await runWorkers({ sources: moved, palette: options.palette }));
+      // The tail worker gets a copy of the feed; the head worker the bytes up to its end.
+      const feed = moved[0]!;
+      const tail = { ...feed, bytes: await copyInSlices(feed.bytes!) };
+      return openCatalogIndex(await runWorkers({ sources: [{ ...feed, bytes: feed.bytes!.subarray(0, split.at) }], palette: options.palette }, { sources: [tail], palette: options.palette, split }));
     } catch (error) {
       if (error instanceof KnowledgeInvalidError) throw error;
       options.onWorkerFailure?.(error);
@@ -66,25 +73,40 @@ function createWorker(): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
 }
 
-function runWorker(job: IndexJob): Promise<CatalogIndexData> {
-  const worker = createWorker();
+/**
+ * Runs the indexing worker on `job`; with `tail`, a second worker reads the feed from `tail.split`
+ * on and hands its part to the first. Either worker failing fails the build.
+ */
+function runWorkers(job: IndexJob, tail?: { sources: CatalogSource[]; palette?: PaletteSpec; split: FeedSplit }): Promise<CatalogIndexData> {
+  const workers = [createWorker(), ...(tail ? [createWorker()] : [])];
+  const [head, helper] = workers;
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
-      // The result is handed on once the worker is gone, so its heap (the parse's garbage) is
-      // released before the caller measures or builds anything else.
-      void worker.terminate().finally(fn);
+      // The result is handed on once the workers are gone, so their heaps (the parse's garbage)
+      // are released before the caller measures or builds anything else.
+      void Promise.allSettled(workers.map((w) => w.terminate())).finally(fn);
     };
-    worker.once('message', (reply: IndexReply) => settle(() => {
+    head!.once('message', (reply: IndexReply) => settle(() => {
       if (reply.ok) resolve(reply.data);
       else if (reply.invalid) reject(new KnowledgeInvalidError(reply.invalid, reply.invalid.reason));
       else reject(new Error(`catalog indexing worker: ${reply.message}`));
     }));
-    worker.once('error', (error) => settle(() => reject(error)));
-    worker.once('exit', (code) => settle(() => reject(new Error(`catalog indexing worker exited with code ${code}`))));
+    for (const worker of workers) {
+      worker.once('error', (error) => settle(() => reject(error)));
+      // The tail worker may end once it has posted its part; the head worker must answer first.
+      worker.once('exit', (code) => (worker === head || code !== 0) && settle(() => reject(new Error(`catalog indexing worker exited with code ${code}`))));
+    }
     // Structured cloning of a 40 MB Buffer held the event loop for over a second; moving is free.
-    worker.postMessage(job, job.sources.flatMap((s) => (s.bytes ? [s.bytes.buffer as ArrayBuffer] : [])));
+    const buffers = (sources: CatalogSource[]) => sources.flatMap((s) => (s.bytes ? [s.bytes.buffer as ArrayBuffer] : []));
+    if (!tail) {
+      head!.postMessage(job, buffers(job.sources));
+      return;
+    }
+    const { port1, port2 } = new MessageChannel();
+    head!.postMessage({ ...job, tail: port1 } satisfies IndexJob, [...buffers(job.sources), port1]);
+    helper!.postMessage({ sources: tail.sources, palette: tail.palette, tailOf: { split: tail.split, head: port2 } } satisfies IndexJob, [...buffers(tail.sources), port2]);
   });
 }
