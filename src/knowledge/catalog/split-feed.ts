@@ -16,11 +16,11 @@ export interface FeedSplit {
 }
 
 /**
- * Where to cut a YML feed's bytes in two, or undefined when it is small, not YML, or has no
+ * Where to cut a YML feed's bytes in two, or undefined when it is under `minBytes`, not YML, or has no
  * offer end past its middle. Native byte searches only: this runs on the main thread.
  */
-export function splitFeed(bytes: Uint8Array): FeedSplit | undefined {
-  if (bytes.length < SPLIT_MIN_BYTES) return undefined;
+export function splitFeed(bytes: Uint8Array, minBytes = SPLIT_MIN_BYTES): FeedSplit | undefined {
+  if (bytes.length < minBytes) return undefined;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const offersTag = buffer.indexOf('<offers');
   if (offersTag === -1) return undefined;

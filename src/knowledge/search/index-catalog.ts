@@ -22,6 +22,11 @@ export interface IndexCatalogOptions {
   worker?: boolean;
   /** The colour words to read offers with. @defaultValue the built-in list */
   palette?: PaletteSpec;
+  /**
+   * A feed of this many bytes or more is read by two worker threads, where the machine has two
+   * cores or more. @defaultValue 8 MB
+   */
+  splitAboveBytes?: number;
   /** Told why the worker could not be used, before the build falls back to this thread. */
   onWorkerFailure?: (error: unknown) => void;
 }
@@ -35,7 +40,7 @@ export async function indexCatalog(sources: CatalogSource[], options: IndexCatal
     try {
       // The bytes' memory is moved to the worker, not cloned. A file just read is moved as it is;
       // other bytes (a feed's, kept for later rebuilds) are copied first, in slices.
-      const split = availableParallelism() > 1 && sources.length === 1 && sources[0]!.bytes ? splitFeed(sources[0]!.bytes) : undefined;
+      const split = availableParallelism() > 1 && sources.length === 1 && sources[0]!.bytes ? splitFeed(sources[0]!.bytes, options.splitAboveBytes) : undefined;
       const moved = await Promise.all(sources.map(async (s) => (s.bytes && !s.path ? { ...s, bytes: await copyInSlices(s.bytes) } : s)));
       if (!split) return openCatalogIndex(await runWorkers({ sources: moved, palette: options.palette }));
       // The tail worker gets a copy of the feed; the head worker the bytes up to its end.
