@@ -6,18 +6,9 @@
 
 /** Decodes a catalog file or feed body, honouring a declared charset. */
 export function decodeCatalog(bytes: Uint8Array, contentType?: string | null): string {
-  return decodeAs(bytes, catalogCharset(bytes, contentType));
-}
-
-/** The charset a catalog declares (in its XML header or Content-Type), lower case; UTF-8 when none. */
-export function catalogCharset(bytes: Uint8Array, contentType?: string | null): string {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 200));
   const declared = /encoding=["']([\w-]+)["']/i.exec(head)?.[1] ?? /charset=([\w-]+)/i.exec(contentType ?? '')?.[1];
-  return declared?.toLowerCase() ?? 'utf-8';
-}
-
-/** Decodes bytes in `charset`, dropping a byte order mark. */
-export function decodeAs(bytes: Uint8Array, charset: string): string {
+  const charset = declared?.toLowerCase() ?? 'utf-8';
   try {
     return new TextDecoder(charset).decode(bytes).replace(/^\uFEFF/, '');
   } catch {

@@ -2,9 +2,12 @@
  * A large YML feed read by two threads: the first reads it up to the end of an offer near the
  * middle, the second reads the rest. The second gets the feed's head (shop and categories) and
  * then its own offers, with the lines between stood in for by line breaks, so that everything it
- * reports names the same lines as a reader of the whole feed would.
+ * reports names the same lines as a reader of the whole feed would, and it reads that as a feed.
  */
-import { catalogCharset, decodeAs } from './decode.js';
+import { turn } from './in-slices.js';
+
+/** Bytes handled between two turns of the event loop. */
+const SLICE = 1 << 20;
 
 /** Below this a second thread costs more to start than it saves. */
 export const SPLIT_MIN_BYTES = 8 << 20;
@@ -32,11 +35,25 @@ export function splitFeed(bytes: Uint8Array, minBytes = SPLIT_MIN_BYTES): FeedSp
   return buffer.indexOf('<offer', at) === -1 ? undefined : { offersAt, at };
 }
 
-/** The text the second thread reads: the head, as many line breaks as the first part has, the rest. */
-export function tailText(bytes: Uint8Array, split: FeedSplit, contentType?: string | null): string {
-  const charset = catalogCharset(bytes, contentType);
+/**
+ * The bytes the second thread reads, made on the main thread in slices: the head, as many line
+ * breaks as the first part has, then the rest. Only these are copied, and the thread decodes them
+ * in one piece.
+ */
+export async function tailBytes(bytes: Uint8Array, split: FeedSplit): Promise<Uint8Array> {
   let lines = 0;
-  // A line break is byte 0x0A in UTF-8 and in the single-byte charsets feeds use.
-  for (let i = split.offersAt; i < split.at; i++) if (bytes[i] === 0x0a) lines++;
-  return decodeAs(bytes.subarray(0, split.offersAt), charset) + '\n'.repeat(lines) + decodeAs(bytes.subarray(split.at), charset);
+  for (let from = split.offersAt; from < split.at; from += SLICE) {
+    // A line break is byte 0x0A in UTF-8 and in the single-byte charsets feeds use.
+    for (let i = from, end = Math.min(split.at, from + SLICE); i < end; i++) if (bytes[i] === 0x0a) lines++;
+    await turn();
+  }
+  const rest = bytes.length - split.at;
+  const out = new Uint8Array(split.offersAt + lines + rest);
+  out.set(bytes.subarray(0, split.offersAt));
+  out.fill(0x0a, split.offersAt, split.offersAt + lines);
+  for (let at = 0; at < rest; at += SLICE) {
+    out.set(bytes.subarray(split.at + at, split.at + Math.min(rest, at + SLICE)), split.offersAt + lines + at);
+    await turn();
+  }
+  return out;
 }

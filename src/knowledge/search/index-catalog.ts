@@ -12,7 +12,7 @@ import { KnowledgeInvalidError } from '../errors.js';
 import type { PaletteSpec } from '../query/colors.js';
 import { parseCatalogSources, type CatalogSource } from '../catalog/load-catalog.js';
 import { copyInSlices } from '../catalog/in-slices.js';
-import { splitFeed, type FeedSplit } from '../catalog/split-feed.js';
+import { splitFeed, tailBytes } from '../catalog/split-feed.js';
 import { buildCatalogIndex, openCatalogIndex, type CatalogIndex, type CatalogIndexData } from './catalog-index.js';
 import type { IndexJob, IndexReply } from './index-worker.js';
 
@@ -43,10 +43,10 @@ export async function indexCatalog(sources: CatalogSource[], options: IndexCatal
       const split = availableParallelism() > 1 && sources.length === 1 && sources[0]!.bytes ? splitFeed(sources[0]!.bytes, options.splitAboveBytes) : undefined;
       const moved = await Promise.all(sources.map(async (s) => (s.bytes && !s.path ? { ...s, bytes: await copyInSlices(s.bytes) } : s)));
       if (!split) return openCatalogIndex(await runWorkers({ sources: moved, palette: options.palette }));
-      // The tail worker gets a copy of the feed; the head worker the bytes up to its end.
+      // The head worker gets the bytes up to the split, the tail worker a feed of the rest.
       const feed = moved[0]!;
-      const tail = { ...feed, bytes: await copyInSlices(feed.bytes!) };
-      return openCatalogIndex(await runWorkers({ sources: [{ ...feed, bytes: feed.bytes!.subarray(0, split.at) }], palette: options.palette }, { sources: [tail], palette: options.palette, split }));
+      const tail = { ...feed, bytes: await tailBytes(feed.bytes!, split) };
+      return openCatalogIndex(await runWorkers({ sources: [{ ...feed, bytes: feed.bytes!.subarray(0, split.at) }], palette: options.palette }, { sources: [tail], palette: options.palette }));
     } catch (error) {
       if (error instanceof KnowledgeInvalidError) throw error;
       options.onWorkerFailure?.(error);
@@ -79,10 +79,10 @@ function createWorker(): Worker {
 }
 
 /**
- * Runs the indexing worker on `job`; with `tail`, a second worker reads the feed from `tail.split`
- * on and hands its part to the first. Either worker failing fails the build.
+ * Runs the indexing worker on `job`; with `tail`, a second worker reads that (the rest of a split
+ * feed) and hands its part to the first. Either worker failing fails the build.
  */
-function runWorkers(job: IndexJob, tail?: { sources: CatalogSource[]; palette?: PaletteSpec; split: FeedSplit }): Promise<CatalogIndexData> {
+function runWorkers(job: IndexJob, tail?: IndexJob): Promise<CatalogIndexData> {
   const workers = [createWorker(), ...(tail ? [createWorker()] : [])];
   const [head, helper] = workers;
   return new Promise((resolve, reject) => {
@@ -112,6 +112,6 @@ function runWorkers(job: IndexJob, tail?: { sources: CatalogSource[]; palette?: 
     }
     const { port1, port2 } = new MessageChannel();
     head!.postMessage({ ...job, tail: port1 } satisfies IndexJob, [...buffers(job.sources), port1]);
-    helper!.postMessage({ sources: tail.sources, palette: tail.palette, tailOf: { split: tail.split, head: port2 } } satisfies IndexJob, [...buffers(tail.sources), port2]);
+    helper!.postMessage({ ...tail, head: port2 } satisfies IndexJob, [...buffers(tail.sources), port2]);
   });
 }

@@ -13,7 +13,6 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import { KnowledgeInvalidError } from '../errors.js';
 import type { PaletteSpec } from '../query/colors.js';
 import { readCatalogSources, type CatalogSource } from '../catalog/load-catalog.js';
-import { tailText, type FeedSplit } from '../catalog/split-feed.js';
 import { OfferValidator } from '../catalog/validate-offers.js';
 import { CatalogIndexBuilder, partTransferList, transferList, type CatalogIndexData, type CatalogIndexPart } from './catalog-index.js';
 
@@ -23,8 +22,8 @@ export interface IndexJob {
   palette?: PaletteSpec;
   /** For the head worker of a split feed: where the tail worker's part will come. */
   tail?: MessagePort;
-  /** For the tail worker: the whole feed is `sources[0]`; it reads from `split.at` and answers on `head`. */
-  tailOf?: { split: FeedSplit; head: MessagePort };
+  /** For the tail worker of a split feed (`tailBytes`): where to hand its part. */
+  head?: MessagePort;
 }
 
 type Invalid = { file: string; line?: number; offerId?: string; reason: string };
@@ -56,16 +55,12 @@ async function readHead(job: IndexJob): Promise<CatalogIndexData> {
   return builder.finish(shop);
 }
 
-async function readTail(job: IndexJob & { tailOf: NonNullable<IndexJob['tailOf']> }): Promise<void> {
-  const { split, head } = job.tailOf;
-  const feed = job.sources[0]!;
-  const validator = new OfferValidator(feed.name);
+async function readTail(job: IndexJob, head: MessagePort): Promise<void> {
+  const validator = new OfferValidator(job.sources[0]!.name);
   let reply: TailReply;
   try {
-    const source = { name: feed.name, text: tailText(feed.bytes!, split, feed.contentType) };
-    delete feed.bytes;
     const builder = new CatalogIndexBuilder(job.palette);
-    await readCatalogSources([source], (offers) => offers.forEach((offer) => builder.add(offer)), { validator });
+    await readCatalogSources(job.sources, (offers) => offers.forEach((offer) => builder.add(offer)), { release: true, validator });
     reply = { ok: true, part: builder.part(), accepted: validator.accepted() };
   } catch (error) {
     reply = { ok: false, ...problem(error), accepted: validator.accepted() };
@@ -76,8 +71,8 @@ async function readTail(job: IndexJob & { tailOf: NonNullable<IndexJob['tailOf']
 
 parentPort?.once('message', (job: IndexJob) => {
   void (async () => {
-    if (job.tailOf) {
-      await readTail({ ...job, tailOf: job.tailOf });
+    if (job.head) {
+      await readTail(job, job.head);
       return;
     }
     try {
