@@ -9,8 +9,6 @@ import { turn } from './in-slices.js';
 /** Bytes handled between two turns of the event loop. */
 const SLICE = 1 << 20;
 
-/** Below this a second thread costs more to start than it saves. */
-export const SPLIT_MIN_BYTES = 8 << 20;
 
 /** Where a feed is cut: bytes [0, offersAt) are its head, [at, end) the second part's offers. */
 export interface FeedSplit {
@@ -22,7 +20,7 @@ export interface FeedSplit {
  * Where to cut a YML feed's bytes in two, or undefined when it is under `minBytes`, not YML, or has no
  * offer end past its middle. Native byte searches only: this runs on the main thread.
  */
-export function splitFeed(bytes: Uint8Array, minBytes = SPLIT_MIN_BYTES): FeedSplit | undefined {
+export function splitFeed(bytes: Uint8Array, minBytes: number): FeedSplit | undefined {
   if (bytes.length < minBytes) return undefined;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const offersTag = buffer.indexOf('<offers');
