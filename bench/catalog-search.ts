@@ -17,6 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { createLogger as createSourceLogger } from '../src/logger.js';
 import { round, summarize } from './support/stats.js';
 
 const { values } = parseArgs({
@@ -129,9 +130,14 @@ if (!existsSync(modulePath)) {
   emit({ skipped: 'src/knowledge/index.ts does not exist' });
   process.exit(0);
 }
-execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
+try {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--if-stale'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+} catch (error) {
+  emit({ error: `node scripts/build.mjs --if-stale failed: ${error instanceof Error ? error.message : String(error)}` });
+  process.exit(0);
+}
 const knowledgeModule = (await import(pathToFileURL(join(root, 'dist/src/knowledge/index.js')).href)) as Record<string, unknown>;
-const { createLogger } = (await import(pathToFileURL(join(root, 'dist/src/logger.js')).href)) as typeof import('../src/logger.js');
+const { createLogger } = (await import(pathToFileURL(join(root, 'dist/src/logger.js')).href)) as { createLogger: typeof createSourceLogger };
 const create = knowledgeModule.createPromptsKnowledge as CreateKnowledge | undefined;
 if (typeof create !== 'function') {
   emit({ skipped: 'src/knowledge/index.ts exports no createPromptsKnowledge' });
