@@ -41,9 +41,9 @@ export interface IndexCatalogOptions {
 export async function indexCatalog(sources: CatalogSource[], options: IndexCatalogOptions = {}): Promise<CatalogIndex> {
   if (options.worker !== false) {
     try {
+      const split = availableParallelism() > 1 && sources.length === 1 && sources[0]!.bytes ? splitFeed(sources[0]!.bytes, options.splitAboveBytes ?? Infinity) : undefined;
       // The bytes' memory is moved to the worker, not cloned. A file just read is moved as it is;
       // other bytes (a feed's, kept for later rebuilds) are copied first, in slices.
-      const split = availableParallelism() > 1 && sources.length === 1 && sources[0]!.bytes ? splitFeed(sources[0]!.bytes, options.splitAboveBytes ?? Infinity) : undefined;
       const moved = await Promise.all(sources.map(async (s) => (s.bytes && !s.path ? { ...s, bytes: await copyInSlices(s.bytes) } : s)));
       if (!split) return openCatalogIndex(await runWorkers({ sources: moved, palette: options.palette }));
       // The head worker gets the bytes up to the split, the tail worker a feed of the rest.

@@ -4,10 +4,10 @@
  * as they are read, so the worker never holds the catalog as objects; everything it allocates
  * dies with it, and the main thread's heap holds only the packed index.
  *
- * A large feed is read by two of them (see split-feed.ts): the head worker reads the first part
- * and then adds the offers a tail worker read from the rest, which it gets over a port of their
- * own; the result is the index one worker would have built, and the errors the ones it would
- * have reported.
+ * Asked to (`splitAboveBytes`), two of them read a large feed (see split-feed.ts): the head
+ * worker reads the first part and then adds the offers a tail worker read from the rest, which it
+ * gets over a port of their own; the result is the index one worker would have built, and the
+ * errors the ones it would have reported.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { KnowledgeInvalidError } from '../errors.js';
