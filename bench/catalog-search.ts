@@ -5,15 +5,19 @@
  * src/knowledge/index.ts, times the load, then times `searchCatalog` (up to --queries, or
  * --seconds of measuring, whichever ends first) over a shuffled mix of the retrieval evaluation
  * questions, words from the catalog's own offer names and a few query shapes of its own. Prints one line `CATALOG_RESULT {json}`.
- * The knowledge module is imported by a computed path: this file typechecks without it and
- * reports what is missing instead of failing to compile.
+ * The knowledge module is the compiled build (`dist/`, rebuilt first with
+ * `node scripts/build.mjs --if-stale`), as production runs it with plain `node`: loaded from
+ * TypeScript sources, the indexing worker would first start tsx's loader in its thread (about a
+ * second) and the process would hold the loader's memory. It is imported by a computed path:
+ * this file typechecks without it and reports what is missing instead of failing to compile.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../src/logger.js';
+import type { createLogger as createSourceLogger } from '../src/logger.js';
 import { round, summarize } from './support/stats.js';
 
 const { values } = parseArgs({
@@ -126,7 +130,14 @@ if (!existsSync(modulePath)) {
   emit({ skipped: 'src/knowledge/index.ts does not exist' });
   process.exit(0);
 }
-const knowledgeModule = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+try {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--if-stale'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+} catch (error) {
+  emit({ error: `node scripts/build.mjs --if-stale failed: ${error instanceof Error ? error.message : String(error)}` });
+  process.exit(0);
+}
+const knowledgeModule = (await import(pathToFileURL(join(root, 'dist/src/knowledge/index.js')).href)) as Record<string, unknown>;
+const { createLogger } = (await import(pathToFileURL(join(root, 'dist/src/logger.js')).href)) as { createLogger: typeof createSourceLogger };
 const create = knowledgeModule.createPromptsKnowledge as CreateKnowledge | undefined;
 if (typeof create !== 'function') {
   emit({ skipped: 'src/knowledge/index.ts exports no createPromptsKnowledge' });

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 /** Bytes handled between two turns of the event loop. */
 const SLICE = 1 << 20;
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Resolves after the event loop has had a turn (I/O, timers): a break between two pieces of work. */
+export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The SHA-1 of byte arrays (and strings) in order, as hex. */
 export async function sha1InSlices(parts: Array<Uint8Array | string>): Promise<string> {

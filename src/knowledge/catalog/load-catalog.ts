@@ -3,6 +3,7 @@ import { KnowledgeInvalidError } from '../errors.js';
 import { decodeCatalog } from './decode.js';
 import { parseCsv } from './parse-csv.js';
 import { parseYml, readYml } from './parse-yml.js';
+import type { OfferValidator } from './validate-offers.js';
 import type { Catalog, Offer, ShopInfo } from './offer.js';
 
 /** Whether text looks like XML (a YML feed) rather than CSV. */
@@ -37,6 +38,11 @@ export interface CatalogSource {
   name: string;
   text?: string;
   bytes?: Uint8Array;
+  /**
+   * The file `bytes` were read from, when nothing else keeps them: an indexing worker is then
+   * given the bytes themselves rather than a copy, and they are read again should it fail.
+   */
+  path?: string;
   /** The feed's Content-Type, which may declare its charset. */
   contentType?: string | null;
   /** An already parsed catalog (an empty stand-in while a feed has never loaded). */
@@ -59,9 +65,14 @@ export async function parseCatalogSources(sources: CatalogSource[]): Promise<Cat
  * Reads catalog sources in order, handing their offers to `onOffers` in batches as they are
  * validated (a YML feed a few hundred at a time), and resolves to the merged shop. With
  * `release`, a source's `bytes` are dropped from it once decoded, so a worker that owns them holds
- * the feed once, as text. Throws as `parseCatalogSources`.
+ * the feed once, as text. A YML source is checked by `validator` when one is given (to compare
+ * its offer ids with another part's). Throws as `parseCatalogSources`.
  */
-export async function readCatalogSources(sources: CatalogSource[], onOffers: (offers: Offer[]) => void, options: { release?: boolean } = {}): Promise<ShopInfo> {
+export async function readCatalogSources(
+  sources: CatalogSource[],
+  onOffers: (offers: Offer[]) => void,
+  options: { release?: boolean; validator?: OfferValidator } = {},
+): Promise<ShopInfo> {
   const seen = sources.length > 1 ? new Set<string>() : undefined;
   const accept = (batch: Offer[]): void => {
     for (const offer of seen ? batch : []) {
@@ -86,7 +97,7 @@ export async function readCatalogSources(sources: CatalogSource[], onOffers: (of
       accept(catalog.offers);
       shops.push(catalog.shop);
     } else {
-      shops.push(await readYml(text, source.name, accept));
+      shops.push(await readYml(text, source.name, accept, options.validator));
     }
   }
   return mergeCatalogs(shops.map((shop) => ({ shop, offers: [] }))).shop;
