@@ -2,6 +2,7 @@
  * The YandexGPT client: implements the core's `LanguageModel` port over the Foundation Models REST
  * API (`POST {baseUrl}/foundationModels/v1/completion`, wire shapes in `./yandex-gpt-wire.ts`).
  */
+import { Agent, request } from 'undici';
 import { AppError, LlmRequestError, LlmUnreachableError } from '../core/errors.js';
 import type { ChatTurn, Completion, CompletionStatus, LanguageModel, Logger } from '../core/ports.js';
 import {
@@ -60,9 +61,9 @@ export interface YandexGptOptions {
   dataLogging?: boolean;
   /**
    * The HTTP client, a seam for tests.
-   * @defaultValue the global `fetch`
+   * @defaultValue `postWithUndici`: undici's `request` on a keep-alive pool
    */
-  fetch?: typeof fetch;
+  post?: HttpPost;
   /**
    * Ask for the structured reply (answer + handoff decision, `./structured-reply.ts`); a plain-text
    * answer is still accepted.
@@ -87,7 +88,7 @@ interface Settings {
   maxTokens: number;
   structured: boolean;
   timeoutMs: number;
-  fetch: typeof fetch;
+  post: HttpPost;
   logger: Logger | undefined;
 }
 
@@ -145,7 +146,7 @@ function resolveSettings(options: YandexGptOptions): Settings {
     temperature,
     maxTokens,
     timeoutMs,
-    fetch: options.fetch ?? globalThis.fetch,
+    post: options.post ?? postWithUndici,
     structured: options.structuredReplies ?? true,
     logger: options.logger?.child({ component: 'yandex-gpt' }),
   };
@@ -164,12 +165,10 @@ async function complete(s: Settings, turns: ChatTurn[], signal?: AbortSignal): P
   s.logger?.debug({ modelUri: s.modelUri, turns: turns.length, chars: countChars(turns) }, 'YandexGPT completion: sending');
 
   const call = callSignal(s.timeoutMs, signal);
-  let response: Response;
-  let body: string;
+  let response: HttpAnswer;
   try {
-    response = await s.fetch(s.url, { method: 'POST', headers: s.headers, body: JSON.stringify(request), signal: call.signal });
-    // Inside the try: the timeout and the caller's signal also cover reading the body.
-    body = await response.text();
+    // The timeout and the caller's signal cover reading the body too.
+    response = await s.post(s.url, { headers: s.headers, body: JSON.stringify(request), signal: call.signal });
   } catch (error) {
     throw failureOf(error, signal, call.timedOut(), s.timeoutMs);
   } finally {
@@ -177,8 +176,9 @@ async function complete(s: Settings, turns: ChatTurn[], signal?: AbortSignal): P
   }
   const elapsedMs = Math.round(performance.now() - started);
 
-  if (!response.ok) {
-    const failure = requestErrorOf(response, body, s.secret);
+  const { body } = response;
+  if (response.status < 200 || response.status > 299) {
+    const failure = requestErrorOf(response, s.secret);
     s.logger?.debug({ httpStatus: response.status, retryAfterMs: failure.retryAfterMs, elapsedMs }, 'YandexGPT completion: error status');
     throw failure;
   }
@@ -215,7 +215,29 @@ function callSignal(timeoutMs: number, caller?: AbortSignal) {
   };
 }
 
-/** Chooses what a failed `fetch` becomes: the caller's abort wins, then our timeout, then "unreachable". */
+/** One POST's answer: what the client reads of it. */
+export interface HttpAnswer {
+  status: number;
+  retryAfter: string | null;
+  body: string;
+}
+
+export type HttpPost = (url: string, init: { headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<HttpAnswer>;
+
+/**
+ * Connections to the API kept open between calls. undici's `request` rather than `fetch`: measured
+ * against the loopback fake, about 100–190 µs of CPU per call instead of 450–700 (no WHATWG
+ * streams or Response objects), which was a sixth of the reply worker's work per message.
+ */
+const keepAlive = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+
+async function postWithUndici(url: string, init: { headers: Record<string, string>; body: string; signal: AbortSignal }): Promise<HttpAnswer> {
+  const response = await request(url, { method: 'POST', headers: init.headers, body: init.body, signal: init.signal, dispatcher: keepAlive });
+  const retryAfter = response.headers['retry-after'];
+  return { status: response.statusCode, retryAfter: Array.isArray(retryAfter) ? (retryAfter[0] ?? null) : (retryAfter ?? null), body: await response.body.text() };
+}
+
+/** Chooses what a failed request becomes: the caller's abort wins, then our timeout, then "unreachable". */
 function failureOf(error: unknown, signal: AbortSignal | undefined, timedOut: boolean, timeoutMs: number): unknown {
   // The caller giving up is not a failure of the model, so it must not look like one to the queue.
   if (signal?.aborted) return signal.reason ?? error;
@@ -225,15 +247,15 @@ function failureOf(error: unknown, signal: AbortSignal | undefined, timedOut: bo
 
 function describeNetworkError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  // undici reports "fetch failed" and keeps the socket-level reason (ECONNREFUSED, …) as the cause.
-  const cause = error.cause;
-  const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : undefined;
+  // The socket-level reason (ECONNREFUSED, …) is the error's code, or its cause's (fetch's "fetch failed").
+  const withCode = (value: unknown) => (value && typeof value === 'object' && 'code' in value ? String(value.code) : undefined);
+  const code = withCode(error) ?? withCode(error.cause);
   return code ? `${error.message} (${code})` : error.message;
 }
 
-function requestErrorOf(response: Response, body: string, secret: string): LlmRequestError {
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-  const envelope = tryParseJson(body) as Partial<YandexGptErrorResponse> | undefined;
+function requestErrorOf(response: HttpAnswer, secret: string): LlmRequestError {
+  const retryAfterMs = parseRetryAfter(response.retryAfter);
+  const envelope = tryParseJson(response.body) as Partial<YandexGptErrorResponse> | undefined;
   const message = envelope?.error?.message;
   // An echoed credential must not reach logs through the error message.
   const detail = typeof message === 'string' && message ? message.split(secret).join('***').slice(0, 300) : undefined;
