@@ -77,20 +77,6 @@ const FIRST_FEED_RETRY_MS = 60_000;
 const FEED_TIMEOUT_MS = 120_000;
 
 /**
- * A process's first search compiles the query code and its regular expressions: about 50 ms of
- * event loop at 50,000 offers. Paid here, at start, one composition per turn, rather than by the
- * first visitor's request. The questions touch every path: words from the catalog, a colour, a
- * size, a price limit, stock, "cheaper".
- */
-async function warmUp(snapshot: KnowledgeSnapshot, compose: { maxTokens: number; contextTokens: number }): Promise<void> {
-  const name = snapshot.catalog.offers.size > 0 ? snapshot.catalog.offers.offer(0).name : 'пленка';
-  for (const question of [name, `${name} белый 5 мм до 1000 рублей в наличии`, 'что подешевле, 1,2x3 м']) {
-    await new Promise((resolve) => setImmediate(resolve));
-    composePrompt(snapshot, { question, history: [] }, { now: new Date(), ...compose });
-  }
-}
-
-/**
  * Loads the folder (and the feed) and starts watching. Throws `KnowledgeInvalidError` when the
  * folder is invalid at start, as there is no good version to fall back on.
  */
@@ -135,7 +121,6 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
     current = await loadPromptsFolder(promptsDir, { external: external(), ...load });
   }
   logger.info({ promptsDir, offers: current.catalog.offers.size, faq: current.faq.entries.length }, 'prompts folder loaded');
-  await warmUp(current, compose);
 
   const loadAgain = async (reason: string): Promise<KnowledgeInvalidError | undefined> => {
     try {
