@@ -3,7 +3,6 @@ import { KnowledgeInvalidError } from '../errors.js';
 import { decodeCatalog } from './decode.js';
 import { parseCsv } from './parse-csv.js';
 import { parseYml, readYml } from './parse-yml.js';
-import type { OfferValidator } from './validate-offers.js';
 import type { Catalog, Offer, ShopInfo } from './offer.js';
 
 /** Whether text looks like XML (a YML feed) rather than CSV. */
@@ -65,14 +64,9 @@ export async function parseCatalogSources(sources: CatalogSource[]): Promise<Cat
  * Reads catalog sources in order, handing their offers to `onOffers` in batches as they are
  * validated (a YML feed a few hundred at a time), and resolves to the merged shop. With
  * `release`, a source's `bytes` are dropped from it once decoded, so a worker that owns them holds
- * the feed once, as text. A YML source is checked by `validator` when one is given (to compare
- * its offer ids with another part's). Throws as `parseCatalogSources`.
+ * the feed once, as text. Throws as `parseCatalogSources`.
  */
-export async function readCatalogSources(
-  sources: CatalogSource[],
-  onOffers: (offers: Offer[]) => void,
-  options: { release?: boolean; validator?: OfferValidator } = {},
-): Promise<ShopInfo> {
+export async function readCatalogSources(sources: CatalogSource[], onOffers: (offers: Offer[]) => void, options: { release?: boolean } = {}): Promise<ShopInfo> {
   const seen = sources.length > 1 ? new Set<string>() : undefined;
   const accept = (batch: Offer[]): void => {
     for (const offer of seen ? batch : []) {
@@ -97,7 +91,7 @@ export async function readCatalogSources(
       accept(catalog.offers);
       shops.push(catalog.shop);
     } else {
-      shops.push(await readYml(text, source.name, accept, options.validator));
+      shops.push(await readYml(text, source.name, accept));
     }
   }
   return mergeCatalogs(shops.map((shop) => ({ shop, offers: [] }))).shop;

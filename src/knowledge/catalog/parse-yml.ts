@@ -54,7 +54,8 @@ export async function parseYml(text: string, file: string): Promise<Catalog> {
  * before the next is parsed, so a reader that indexes them never holds the whole catalog as
  * objects. Resolves to the shop. Throws `KnowledgeInvalidError` naming `file`, line and offer id.
  */
-export async function readYml(text: string, file: string, onOffers: (offers: Offer[]) => void, validator = new OfferValidator(file)): Promise<ShopInfo> {
+export async function readYml(text: string, file: string, onOffers: (offers: Offer[]) => void): Promise<ShopInfo> {
+  const validator = new OfferValidator(file);
   const lines = new LineCounter(text);
   const categories = parseCategories(text, file, lines);
   const shop = parseShop(text, file);

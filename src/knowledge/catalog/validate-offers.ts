@@ -41,22 +41,6 @@ export class OfferValidator {
     return parsed.data as Offer;
   }
 
-  /** The ids accepted so far, with their lines, in order. */
-  accepted(): { ids: string[]; lines: Int32Array } {
-    return { ids: [...this.seen.keys()], lines: Int32Array.from(this.seen.values()) };
-  }
-
-  /**
-   * Checks the ids another validator accepted in a later part of the same file against those
-   * accepted here; throws for the first one seen here too, as `accept` would have.
-   */
-  acceptLater(later: { ids: string[]; lines: Int32Array }): void {
-    later.ids.forEach((id, i) => {
-      const first = this.seen.get(id);
-      if (first !== undefined) throw new KnowledgeInvalidError({ file: this.file, line: later.lines[i], offerId: id }, `duplicate offer id (first at line ${first})`);
-    });
-  }
-
   /** Throws when no offer was accepted. */
   finish(): void {
     if (this.seen.size === 0) throw new KnowledgeInvalidError({ file: this.file }, 'the catalog has no offers');

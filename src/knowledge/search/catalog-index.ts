@@ -8,7 +8,7 @@
 import { DEFAULT_COLOR_FAMILIES, DEFAULT_COLOR_NEIGHBOURS, Palette, type PaletteSpec } from '../query/colors.js';
 import { DOCUMENT_FIELDS, OfferDocuments } from './index-document.js';
 import { OfferStore, OfferStoreBuilder, type OfferStoreData } from './offer-store.js';
-import { TermIndex, TermIndexBuilder, type TermIndexData, type TermIndexParts } from './term-index.js';
+import { TermIndex, TermIndexBuilder, type TermIndexData } from './term-index.js';
 import { Vocabulary, type VocabularyKeys } from './vocabulary.js';
 import type { FieldRole } from './run-concepts.js';
 import type { MatchFields } from './match-concepts.js';
@@ -34,14 +34,6 @@ export interface CatalogIndexData {
   offers: OfferStoreData;
   keys: VocabularyKeys;
   palette: PaletteSpec;
-}
-
-/** Offers indexed on one thread, to be added to those of another: typed arrays and strings. */
-export interface CatalogIndexPart {
-  text: TermIndexParts;
-  offers: OfferStoreData;
-  /** Words met, in order, for the vocabulary's phonetic keys. */
-  words: string[];
 }
 
 /** Index fields, in the order of `TermIndex` field numbers, and their BM25 boosts. */
@@ -80,18 +72,6 @@ export class CatalogIndexBuilder {
     this.store.add(offer, colors, measures);
   }
 
-  /** The offers added so far, for a builder on another thread to `absorb` after its own. */
-  part(): CatalogIndexPart {
-    return { text: this.text.parts(), offers: this.store.finish(), words: this.documents.vocabulary.words() };
-  }
-
-  /** Adds another builder's `part` after the offers added here, as if they had been added here. */
-  absorb(part: CatalogIndexPart): void {
-    this.text.absorb(part.text);
-    this.store.absorb(part.offers);
-    this.documents.vocabulary.addKeysOnly(part.words);
-  }
-
   finish(shop: ShopInfo): CatalogIndexData {
     return { shop, text: this.text.finish(), offers: this.store.finish(), keys: this.documents.vocabulary.keys(), palette: this.spec };
   }
@@ -112,12 +92,6 @@ export async function buildCatalogIndexData(catalog: Catalog, options: { yieldEv
     }
   }
   return builder.finish(catalog.shop);
-}
-
-/** The buffers of a part, to transfer rather than copy to another thread. */
-export function partTransferList(part: CatalogIndexPart): ArrayBuffer[] {
-  const arrays = [...Object.values(part.text), ...Object.values(part.offers)];
-  return arrays.filter((a): a is Uint8Array => ArrayBuffer.isView(a)).map((a) => a.buffer as ArrayBuffer);
 }
 
 /** The buffers of index data, to transfer rather than copy to another thread. */

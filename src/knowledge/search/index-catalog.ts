@@ -6,13 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { availableParallelism } from 'node:os';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { KnowledgeInvalidError } from '../errors.js';
 import type { PaletteSpec } from '../query/colors.js';
 import { parseCatalogSources, type CatalogSource } from '../catalog/load-catalog.js';
 import { copyInSlices } from '../catalog/in-slices.js';
-import { splitFeed, tailBytes } from '../catalog/split-feed.js';
 import { buildCatalogIndex, openCatalogIndex, type CatalogIndex, type CatalogIndexData } from './catalog-index.js';
 import type { IndexJob, IndexReply } from './index-worker.js';
 
@@ -22,14 +20,6 @@ export interface IndexCatalogOptions {
   worker?: boolean;
   /** The colour words to read offers with. @defaultValue the built-in list */
   palette?: PaletteSpec;
-  /**
-   * A feed of this many bytes or more is read by two worker threads, where the machine has two
-   * cores or more. On 2 cores a 50,000-offer feed (38 MB) then loads in 3.7-3.9 s instead of
-   * 4.6-4.8 s, but peaks at 555 MB RSS instead of 375 and keeps 208 MB after the load instead of
-   * 170, over the 200 MB the process may hold: so it is off unless asked for.
-   * @defaultValue Infinity (one worker)
-   */
-  splitAboveBytes?: number;
   /** Told why the worker could not be used, before the build falls back to this thread. */
   onWorkerFailure?: (error: unknown) => void;
 }
@@ -41,15 +31,10 @@ export interface IndexCatalogOptions {
 export async function indexCatalog(sources: CatalogSource[], options: IndexCatalogOptions = {}): Promise<CatalogIndex> {
   if (options.worker !== false) {
     try {
-      const split = availableParallelism() > 1 && sources.length === 1 && sources[0]!.bytes ? splitFeed(sources[0]!.bytes, options.splitAboveBytes ?? Infinity) : undefined;
       // The bytes' memory is moved to the worker, not cloned. A file just read is moved as it is;
       // other bytes (a feed's, kept for later rebuilds) are copied first, in slices.
       const moved = await Promise.all(sources.map(async (s) => (s.bytes && !s.path ? { ...s, bytes: await copyInSlices(s.bytes) } : s)));
-      if (!split) return openCatalogIndex(await runWorkers({ sources: moved, palette: options.palette }));
-      // The head worker gets the bytes up to the split, the tail worker a feed of the rest.
-      const feed = moved[0]!;
-      const tail = { ...feed, bytes: await tailBytes(feed.bytes!, split) };
-      return openCatalogIndex(await runWorkers({ sources: [{ ...feed, bytes: feed.bytes!.subarray(0, split.at) }], palette: options.palette }, { sources: [tail], palette: options.palette }));
+      return openCatalogIndex(await runWorker({ sources: moved, palette: options.palette }));
     } catch (error) {
       if (error instanceof KnowledgeInvalidError) throw error;
       options.onWorkerFailure?.(error);
@@ -81,40 +66,25 @@ function createWorker(): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
 }
 
-/**
- * Runs the indexing worker on `job`; with `tail`, a second worker reads that (the rest of a split
- * feed) and hands its part to the first. Either worker failing fails the build.
- */
-function runWorkers(job: IndexJob, tail?: IndexJob): Promise<CatalogIndexData> {
-  const workers = [createWorker(), ...(tail ? [createWorker()] : [])];
-  const [head, helper] = workers;
+function runWorker(job: IndexJob): Promise<CatalogIndexData> {
+  const worker = createWorker();
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
-      // The result is handed on once the workers are gone, so their heaps (the parse's garbage)
-      // are released before the caller measures or builds anything else.
-      void Promise.allSettled(workers.map((w) => w.terminate())).finally(fn);
+      // The result is handed on once the worker is gone, so its heap (the parse's garbage) is
+      // released before the caller measures or builds anything else.
+      void worker.terminate().finally(fn);
     };
-    head!.once('message', (reply: IndexReply) => settle(() => {
+    worker.once('message', (reply: IndexReply) => settle(() => {
       if (reply.ok) resolve(reply.data);
       else if (reply.invalid) reject(new KnowledgeInvalidError(reply.invalid, reply.invalid.reason));
       else reject(new Error(`catalog indexing worker: ${reply.message}`));
     }));
-    for (const worker of workers) {
-      worker.once('error', (error) => settle(() => reject(error)));
-      // The tail worker may end once it has posted its part; the head worker must answer first.
-      worker.once('exit', (code) => (worker === head || code !== 0) && settle(() => reject(new Error(`catalog indexing worker exited with code ${code}`))));
-    }
+    worker.once('error', (error) => settle(() => reject(error)));
+    worker.once('exit', (code) => settle(() => reject(new Error(`catalog indexing worker exited with code ${code}`))));
     // Structured cloning of a 40 MB Buffer held the event loop for over a second; moving is free.
-    const buffers = (sources: CatalogSource[]) => sources.flatMap((s) => (s.bytes ? [s.bytes.buffer as ArrayBuffer] : []));
-    if (!tail) {
-      head!.postMessage(job, buffers(job.sources));
-      return;
-    }
-    const { port1, port2 } = new MessageChannel();
-    head!.postMessage({ ...job, tail: port1 } satisfies IndexJob, [...buffers(job.sources), port1]);
-    helper!.postMessage({ ...tail, head: port2 } satisfies IndexJob, [...buffers(tail.sources), port2]);
+    worker.postMessage(job, job.sources.flatMap((s) => (s.bytes ? [s.bytes.buffer as ArrayBuffer] : [])));
   });
 }

@@ -81,17 +81,17 @@ export class OfferStoreBuilder {
   private readonly colorWords = new Map<string, number>();
   private readonly families = new Map<string, number>();
   private readonly measureStart: number[] = [0];
-  /** Measures as indexes into KINDS and HINTS, and bounds. */
-  private readonly measureKind: number[] = [];
-  private readonly measureHint: number[] = [];
-  private readonly measureMin: number[] = [];
-  private readonly measureMax: number[] = [];
+  private readonly measures: Measure[] = [];
   private readonly encoder = new TextEncoder();
 
   add(offer: Offer, colors: ColorMention[], measures: Measure[]): void {
     const json = JSON.stringify(packOffer(offer));
     // Encoded straight into one growing buffer: an array per offer was 50,000 allocations to copy again.
-    this.reserve(json.length * 3);
+    if (this.buffer.length - this.bytes < json.length * 3) {
+      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.bytes + json.length * 3));
+      grown.set(this.buffer.subarray(0, this.bytes));
+      this.buffer = grown;
+    }
     this.bytes += this.encoder.encodeInto(json, this.buffer.subarray(this.bytes)).written;
     this.offsets.push(this.bytes);
     this.price.push(offer.price ?? NaN);
@@ -103,57 +103,8 @@ export class OfferStoreBuilder {
       this.colorFamilies.push(familyMask(c.families, this.families, true));
     }
     this.colorStart.push(this.colorStem.length);
-    for (const m of measures) {
-      this.measureKind.push(KINDS.indexOf(m.kind));
-      this.measureHint.push(HINTS.indexOf(m.hint));
-      this.measureMin.push(m.min);
-      this.measureMax.push(m.max);
-    }
-    this.measureStart.push(this.measureKind.length);
-  }
-
-  /**
-   * Adds the offers of another builder's `finish` after this builder's own, as if they had been
-   * added here one by one (categories, colour words and families numbered in order of first use).
-   */
-  absorb(data: OfferStoreData): void {
-    const categories = data.categories.map((path) => intern(this.categories, path));
-    const colorWords = data.colorWords.map((word) => intern(this.colorWords, word));
-    const familyBits = data.familyNames.map((family) => familyMask([family], this.families, true));
-    const count = data.offsets.length - 1;
-    const base = this.bytes;
-    this.reserve(data.bytes.length);
-    this.buffer.set(data.bytes, base);
-    this.bytes += data.bytes.length;
-    for (let i = 0; i < count; i++) {
-      this.offsets.push(base + data.offsets[i + 1]!);
-      this.price.push(data.price[i]!);
-      this.available.push(data.available[i]!);
-      this.category.push(categories[data.category[i]!]!);
-      for (let c = data.colorStart[i]!; c < data.colorStart[i + 1]!; c++) {
-        this.colorStem.push(colorWords[data.colorStem[c]!]!);
-        this.colorModifier.push(data.colorModifier[c]! < 0 ? -1 : colorWords[data.colorModifier[c]!]!);
-        let mask = 0;
-        for (let bit = 0; bit < familyBits.length; bit++) if (data.colorFamilies[c]! & (1 << bit)) mask |= familyBits[bit]!;
-        this.colorFamilies.push(mask);
-      }
-      this.colorStart.push(this.colorStem.length);
-      for (let m = data.measureStart[i]!; m < data.measureStart[i + 1]!; m++) {
-        this.measureKind.push(data.measureKind[m]!);
-        this.measureHint.push(data.measureHint[m]!);
-        this.measureMin.push(data.measureMin[m]!);
-        this.measureMax.push(data.measureMax[m]!);
-      }
-      this.measureStart.push(this.measureKind.length);
-    }
-  }
-
-  /** Room for `extra` more bytes in the buffer. */
-  private reserve(extra: number): void {
-    if (this.buffer.length - this.bytes >= extra) return;
-    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.bytes + extra));
-    grown.set(this.buffer.subarray(0, this.bytes));
-    this.buffer = grown;
+    this.measures.push(...measures);
+    this.measureStart.push(this.measures.length);
   }
 
   finish(): OfferStoreData {
@@ -171,10 +122,10 @@ export class OfferStoreBuilder {
       colorWords: [...this.colorWords.keys()],
       familyNames: [...this.families.keys()],
       measureStart: Int32Array.from(this.measureStart),
-      measureKind: Uint8Array.from(this.measureKind),
-      measureHint: Uint8Array.from(this.measureHint),
-      measureMin: Float64Array.from(this.measureMin),
-      measureMax: Float64Array.from(this.measureMax),
+      measureKind: Uint8Array.from(this.measures, (m) => KINDS.indexOf(m.kind)),
+      measureHint: Uint8Array.from(this.measures, (m) => HINTS.indexOf(m.hint)),
+      measureMin: Float64Array.from(this.measures, (m) => m.min),
+      measureMax: Float64Array.from(this.measures, (m) => m.max),
     };
   }
 }

@@ -66,37 +66,6 @@ export class TermIndexBuilder {
     return doc;
   }
 
-  /** What has been added so far, unpacked: for a builder on another thread to `absorb`. */
-  parts(): TermIndexParts {
-    return {
-      terms: this.terms,
-      termOf: this.termOf.slice(0, this.size),
-      docOf: this.docOf.slice(0, this.size),
-      fieldTf: this.fieldTf.slice(0, this.size),
-      lengths: Int32Array.from(this.lengths),
-      documents: this.documents,
-    };
-  }
-
-  /**
-   * Adds the documents of another builder's `parts` after this builder's own, as if they had
-   * been added here one by one: the same terms, postings and document ids.
-   */
-  absorb(parts: TermIndexParts): void {
-    const offset = this.documents;
-    const ids = Int32Array.from(parts.terms, (term) => {
-      let id = this.ids.get(term);
-      if (id === undefined) {
-        id = this.terms.push(term) - 1;
-        this.ids.set(term, id);
-      }
-      return id;
-    });
-    for (let i = 0; i < parts.termOf.length; i++) this.push(ids[parts.termOf[i]!]!, parts.docOf[i]! + offset, parts.fieldTf[i]!);
-    for (const length of parts.lengths) this.lengths.push(length);
-    this.documents += parts.documents;
-  }
-
   private push(term: number, doc: number, fieldTf: number): void {
     if (this.size === this.termOf.length) {
       const grow = <T extends Int32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
@@ -156,19 +125,6 @@ export class TermIndexBuilder {
     for (let l = 0; l <= MAX_WORD; l++) byLengthStart[l + 1]! += byLengthStart[l]!;
     return { terms, start, docs, fieldTf, df, lengthNorm, fieldCount, documents: this.documents, byLength: Int32Array.from(words), byLengthStart };
   }
-}
-
-/** A `TermIndexBuilder`'s documents so far, as posted from one thread to another. */
-export interface TermIndexParts {
-  /** By the builder's term id. */
-  terms: string[];
-  /** Postings in the order they were added: term id, document, field and frequency. */
-  termOf: Int32Array;
-  docOf: Int32Array;
-  fieldTf: Uint16Array;
-  /** Field lengths, `fieldCount` per document. */
-  lengths: Int32Array;
-  documents: number;
 }
 
 /** The content of a `TermIndex`: typed arrays and strings, transferable to another thread. */

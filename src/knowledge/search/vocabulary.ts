@@ -54,11 +54,6 @@ export class Vocabulary {
     for (const token of tokens) if (/^[a-zа-я]{2,}$/.test(token)) this.addKey(token, stemWord(token));
   }
 
-  /** The words keyed so far, in the order they were first met: `addKeysOnly` of them elsewhere repeats the keys. */
-  words(): string[] {
-    return [...this.seenWords];
-  }
-
   /** The phonetic keys as plain arrays. */
   keys(): VocabularyKeys {
     const out: VocabularyKeys = { buckets: [], keys: [], terms: [] };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { KnowledgeInvalidError } from '../../../src/knowledge/errors.js';
-import { splitFeed } from '../../../src/knowledge/catalog/split-feed.js';
 import { parseColors } from '../../../src/knowledge/folder/colors.js';
 import { indexCatalog } from '../../../src/knowledge/search/index-catalog.js';
 import { rankOffers } from '../../../src/knowledge/search/rank-offers.js';
@@ -50,47 +49,6 @@ describe('catalog indexing', () => {
 
     expect(ids(index, 'плекс 3 мм', 2)).toEqual(expect.arrayContaining(['acryl-3']));
     expect(ids(index, 'белое оргстекло 3 мм', 1)).toEqual(['opal-3']);
-  });
-});
-
-describe('a large feed read by two worker threads', () => {
-  const bytes = (text: string) => new TextEncoder().encode(text);
-  const offer = (id: string, name: string) => `<offer id="${id}"><url>https://shop.example/${id}</url><price>100</price><currencyId>RUB</currencyId><categoryId>11</categoryId><name>${name}</name></offer>`;
-  /** Reads with every feed split in two, as a feed over 8 MB is. */
-  const split = { worker: true, splitAboveBytes: 0 };
-
-  it('builds the index one thread builds', async () => {
-    const failures: unknown[] = [];
-    const twoThreads = await indexCatalog([{ name: 'catalog.yml', bytes: bytes(catalogYml(extra)) }], { ...split, onWorkerFailure: (e) => failures.push(e) });
-    const oneThread = await indexCatalog([source], { worker: false });
-
-    expect(failures).toEqual([]);
-    expect(twoThreads.data).toEqual(oneThread.data);
-  });
-
-  it('reports an offer id of the second part already used in the first at the later offer\'s line', async () => {
-    const fillers = Array.from({ length: 80 }, (_, i) => offer(`filler-${i}`, `Пленка ${i}`)).join('\n');
-    const text = catalogYml(`${offer('twice', 'Пленка A')}\n${fillers}\n${offer('twice', 'Пленка B')}`);
-    const expected = await indexCatalog([{ name: 'catalog.yml', text }], { worker: false }).catch((e: unknown) => e);
-    const at = splitFeed(bytes(text), 0)!.at;
-    expect(Buffer.from(bytes(text)).indexOf('"twice"')).toBeLessThan(at);
-    expect(Buffer.from(bytes(text)).lastIndexOf('"twice"')).toBeGreaterThan(at);
-
-    const error = await indexCatalog([{ name: 'catalog.yml', bytes: bytes(text) }], split).catch((e: unknown) => e);
-
-    expect(expected).toMatchObject({ offerId: 'twice', reason: expect.stringMatching(/^duplicate offer id/) });
-    expect(error).toBeInstanceOf(KnowledgeInvalidError);
-    expect(error).toMatchObject({ file: 'catalog.yml', line: (expected as KnowledgeInvalidError).line, offerId: 'twice', reason: (expected as KnowledgeInvalidError).reason });
-  });
-
-  it('reports an invalid offer of the second part with its line in the whole feed', async () => {
-    const text = catalogYml(`${'\n'.repeat(50)}<offer id="bad"><url>not a url</url><price>1</price><currencyId>RUB</currencyId><categoryId>11</categoryId><name>x</name></offer>`);
-    const expected = await indexCatalog([{ name: 'catalog.yml', text }], { worker: false }).catch((e: unknown) => e);
-
-    const error = await indexCatalog([{ name: 'catalog.yml', bytes: bytes(text) }], split).catch((e: unknown) => e);
-
-    expect(error).toBeInstanceOf(KnowledgeInvalidError);
-    expect(error).toMatchObject({ file: 'catalog.yml', line: (expected as KnowledgeInvalidError).line, offerId: 'bad' });
   });
 });
 
