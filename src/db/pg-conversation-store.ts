@@ -37,18 +37,29 @@ function toConversation(row: Row): Conversation {
 const CONVERSATION_COLUMNS = 'id, channel, chat_id, state, sender_name, sender_username, created_at';
 
 /**
+ * The messages the model reads before message `before` of conversation `conversation` (SQL
+ * expressions), newest first, at most `limit`, each with its `turn`. A reply belongs right after
+ * the message it answers, even when it was written after later messages arrived (a burst): ordered
+ * by the turn it answers, not by its own id. Notices (connecting, chat finished) are for the
+ * customer, not for the model, and so is everything before the episode boundary an operator's
+ * /finish sets, and an operator's own words: the model must not read the operator's part as if the
+ * bot had said it.
+ */
+function historyQuery(conversation: string, before: string, limit: string): string {
+  return `select ${MESSAGE_COLUMNS}, coalesce(reply_to_id, id) as turn from message
+    where conversation_id = ${conversation} and (id < ${before} or reply_to_id < ${before}) and kind not in ('notice', 'operator')
+      and id > coalesce((select history_from_id from conversation where id = ${conversation}), 0)
+    order by turn desc, id desc limit ${limit}`;
+}
+
+/**
  * The next turn of the conversation whose id is the SQL expression `conversation`: the oldest
  * pending message (`msg`) and the messages before it the model reads (`history`, a JSON array,
- * oldest first; the same rules as `history` below). `limit` is the placeholder of the history's length.
+ * oldest first). `limit` is the placeholder of the history's length.
  */
 function turnQuery(conversation: string, limit: string): string {
   return `select row_to_json(n) as msg,
-      (select coalesce(json_agg(h order by h.turn, h.id), '[]'::json) from (
-         select ${MESSAGE_COLUMNS}, coalesce(reply_to_id, id) as turn from message
-         where conversation_id = n.conversation_id and (id < n.id or reply_to_id < n.id) and kind not in ('notice', 'operator')
-           and id > coalesce((select history_from_id from conversation where id = n.conversation_id), 0)
-         order by turn desc, id desc limit ${limit}
-       ) h) as history
+      (select coalesce(json_agg(h order by h.turn, h.id), '[]'::json) from (${historyQuery('n.conversation_id', 'n.id', limit)}) h) as history
     from (select ${MESSAGE_COLUMNS} from message where conversation_id = ${conversation} and status = 'pending' order by id limit 1) n`;
 }
 
@@ -167,20 +178,11 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
     },
 
     async history(conversationId, beforeId, limit) {
-      // A reply belongs right after the message it answers, even when it was written after later
-      // messages arrived (a burst): order by the turn it answers, not by its own id. Notices
-      // (connecting, chat finished) are for the customer, not for the model, and so is everything
-      // before the episode boundary an operator's /finish sets, and an operator's own words: the
-      // model must not read the operator's part as if the bot had said it.
-      const rows = await all(
-        `select ${MESSAGE_COLUMNS} from (
-           select ${MESSAGE_COLUMNS}, coalesce(reply_to_id, id) as turn from message
-           where conversation_id = ? and (id < ? or reply_to_id < ?) and kind not in ('notice', 'operator')
-             and id > coalesce((select history_from_id from conversation where id = ?), 0)
-           order by turn desc, id desc limit ?
-         ) recent order by turn, id`,
-        [conversationId, beforeId, beforeId, conversationId, limit],
-      );
+      const rows = await all(`select ${MESSAGE_COLUMNS} from (${historyQuery('$1', '$2', '$3')}) recent order by turn, id`, [
+        conversationId,
+        beforeId,
+        limit,
+      ]);
       return rows.map(toMessage);
     },
 
