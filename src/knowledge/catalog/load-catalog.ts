@@ -15,10 +15,15 @@ export function looksLikeXml(text: string): boolean {
  * by its first character. `source` names the file or URL in errors.
  */
 export function parseCatalog(text: string, source: string): Promise<Catalog> {
+  return isCsv(text, source) ? parseCsv(text, source) : parseYml(text, source);
+}
+
+/** Whether catalog text is read as CSV: see `parseCatalog`. */
+function isCsv(text: string, source: string): boolean {
   const isUrl = /^https?:\/\//i.test(source);
-  if (!isUrl && /\.csv$/i.test(source)) return parseCsv(text, source);
-  if (!isUrl && /\.(yml|xml)$/i.test(source)) return parseYml(text, source);
-  return looksLikeXml(text) ? parseYml(text, source) : parseCsv(text, source);
+  if (!isUrl && /\.csv$/i.test(source)) return true;
+  if (!isUrl && /\.(yml|xml)$/i.test(source)) return false;
+  return !looksLikeXml(text);
 }
 
 /** Both catalogs of a folder as one: ids must stay unique across them. */
@@ -84,9 +89,7 @@ export async function readCatalogSources(sources: CatalogSource[], onOffers: (of
     }
     const text = (source.text ?? decodeCatalog(source.bytes ?? new Uint8Array(), source.contentType)).replace(/^\uFEFF/, '');
     if (options.release) delete source.bytes;
-    const isUrl = /^https?:\/\//i.test(source.name);
-    const csv = isUrl || !/\.(csv|yml|xml)$/i.test(source.name) ? !looksLikeXml(text) : /\.csv$/i.test(source.name);
-    if (csv) {
+    if (isCsv(text, source.name)) {
       const catalog = await parseCsv(text, source.name);
       accept(catalog.offers);
       shops.push(catalog.shop);

@@ -14,11 +14,6 @@ export class OfferValidator {
 
   constructor(private readonly file: string) {}
 
-  /** Offers accepted so far. */
-  get count(): number {
-    return this.seen.size;
-  }
-
   /** The validated offer; throws `KnowledgeInvalidError` when it is not one. */
   accept(offer: RawOffer, line: number): Offer {
     const file = this.file;
