@@ -28,11 +28,12 @@ import { recoverPending } from './core/recover-pending.js';
 import type { ChannelId } from './core/types.js';
 import { createPgFailedUpdates } from './db/failed-updates.js';
 import { createPgAcceptMany } from './db/pg-accept-many.js';
+import { createPgBeginRunMany, createPgNextTurnMany, createPgRecordReplyMany } from './db/pg-run-many.js';
 import { createPgConversationStore } from './db/pg-conversation-store.js';
 import { createPgDeliveryStore } from './db/pg-delivery-store.js';
 import { createPgHandoffStore } from './db/pg-handoff-store.js';
 import { isUnavailableError } from './db/unavailable.js';
-import { batchAccepts, batchEnqueues } from './group-commit.js';
+import { batchEnqueues, batchStore } from './group-commit.js';
 import { createAdminPanel, createBotStatus, resolveSessionSecret, type AdminPanel } from './http/admin/index.js';
 import { createHttpApp, listen, type RunningServer } from './http/app.js';
 import { createCatalogRouter } from './http/catalog-routes.js';
@@ -102,8 +103,15 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
 
   const database = await openDatabase(config, logger);
   stack.push(() => database.close());
-  // Concurrent accepts share one statement (src/group-commit.ts); every other method is the store's.
-  const store = batchAccepts(createPgConversationStore(database.pool), createPgAcceptMany(database.pool));
+  // Concurrent accepts share one statement, and so do the reply worker's concurrent jobs at each
+  // step of a reply (src/group-commit.ts); every other method is the store's own.
+  const { pool } = database;
+  const store = batchStore(createPgConversationStore(pool), {
+    accept: createPgAcceptMany(pool),
+    beginRun: createPgBeginRunMany(pool),
+    nextTurn: createPgNextTurnMany(pool),
+    recordReply: createPgRecordReplyMany(pool),
+  });
   const handoffs = createPgHandoffStore(database.pool);
 
   const knowledge = await createPromptsKnowledge({

@@ -1,20 +1,22 @@
 /**
- * Group commit for the intake path: concurrent `store.accept` calls share one SQL statement, and
+ * Group commit: concurrent calls of the store's hot writes share one SQL statement, and
  * concurrent `queue.enqueue` calls one Redis round trip (BullMQ `addBulk`), instead of one each.
+ * The intake batches `accept`; the reply worker batches the three statements of a reply
+ * (`beginRun`, `recordReply`, `nextTurn`) across its concurrent jobs.
  *
  * Batches form by themselves, adding no wait when the system is idle: a call starts a batch at
- * the next turn of the event loop (`setImmediate`, so every request read in the same I/O phase
+ * the next turn of the event loop (`setImmediate`, so every call made in the same I/O phase
  * joins it); while `maxInFlight` batches are already running, new calls gather until one ends.
  * Every caller is answered only with its own result, after the whole batch is durable — a caller
  * of `accept` hears back after the commit, exactly as with a single statement.
  *
  * DataLoader does the gathering and the per-caller answers (with its cache off: every call is a
- * new message). When a batch fails as a whole, each of its calls is retried alone through the
+ * new write). When a batch fails as a whole, each of its calls is retried alone through the
  * wrapped method, so one bad row cannot fail its neighbours and each caller gets its own error.
  */
 import DataLoader from 'dataloader';
-import type { AcceptedMessage, ConversationStore, JobQueue } from './core/ports.js';
-import type { InboundMessage } from './core/types.js';
+import type { AcceptedMessage, ConversationStore, JobQueue, NewReply, RunStart, Turn } from './core/ports.js';
+import type { InboundMessage, StoredMessage } from './core/types.js';
 
 export interface GroupCommitOptions {
   /** Batches of one kind running at once; more calls wait for the next batch. @defaultValue 4 */
@@ -72,21 +74,56 @@ export interface AcceptCall {
 
 type AcceptOptions = Parameters<ConversationStore['accept']>[1];
 
+/** One call of `beginRun`. */
+export interface BeginRunCall {
+  conversationId: string;
+  owner: string;
+  ttlMs: number;
+  historyLimit: number;
+}
+
+/** One call of `nextTurn`. */
+export interface NextTurnCall {
+  conversationId: string;
+  historyLimit: number;
+  owner: string;
+}
+
 /**
- * The store with `accept` batched through `acceptMany` (which must return one result per call,
- * in order, as `accept` would). Every other method is the store's own.
+ * Store methods done for many calls in one statement: each must return one result per call, in
+ * order, as the single method would for that call alone.
  */
-export function batchAccepts(
-  store: ConversationStore,
-  acceptMany: (calls: AcceptCall[]) => Promise<AcceptedMessage[]>,
-  options: GroupCommitOptions = {},
-): ConversationStore {
-  const loader = batchLoader(acceptMany, (call: AcceptCall) => store.accept(call.message, call.options), options);
-  const accept = (message: InboundMessage, acceptOptions?: AcceptOptions) => loader.load({ message, options: acceptOptions });
+export interface StoreBatches {
+  accept?: (calls: AcceptCall[]) => Promise<AcceptedMessage[]>;
+  beginRun?: (calls: BeginRunCall[]) => Promise<RunStart[]>;
+  nextTurn?: (calls: NextTurnCall[]) => Promise<Array<Turn | null>>;
+  recordReply?: (replies: NewReply[]) => Promise<Array<StoredMessage | null>>;
+}
+
+/** The store with the methods `batches` has batched through them; every other method is the store's own. */
+export function batchStore(store: ConversationStore, batches: StoreBatches, options: GroupCommitOptions = {}): ConversationStore {
+  const batched: Partial<ConversationStore> = {};
+  if (batches.accept) {
+    const loader = batchLoader(batches.accept, (call: AcceptCall) => store.accept(call.message, call.options), options);
+    batched.accept = (message, acceptOptions) => loader.load({ message, options: acceptOptions });
+  }
+  if (batches.beginRun) {
+    const loader = batchLoader(batches.beginRun, (c: BeginRunCall) => store.beginRun(c.conversationId, c.owner, c.ttlMs, c.historyLimit), options);
+    batched.beginRun = (conversationId, owner, ttlMs, historyLimit) => loader.load({ conversationId, owner, ttlMs, historyLimit });
+  }
+  if (batches.nextTurn) {
+    const loader = batchLoader(batches.nextTurn, (c: NextTurnCall) => store.nextTurn(c.conversationId, c.historyLimit, c.owner), options);
+    batched.nextTurn = (conversationId, historyLimit, owner) => loader.load({ conversationId, historyLimit, owner });
+  }
+  if (batches.recordReply) {
+    const loader = batchLoader(batches.recordReply, (reply: NewReply) => store.recordReply(reply), options);
+    batched.recordReply = (reply) => loader.load(reply);
+  }
   // A proxy rather than a copy of the methods: whatever the store gains later passes through as is.
   return new Proxy(store, {
     get(target, property) {
-      if (property === 'accept') return accept;
+      const own = (batched as Record<string | symbol, unknown>)[property];
+      if (own) return own;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

@@ -15,9 +15,9 @@
  */
 import type pg from 'pg';
 import type { AcceptedMessage } from '../core/ports.js';
-import type { ChannelId, Conversation, ConversationState, InboundMessage, StoredMessage } from '../core/types.js';
+import type { Conversation, InboundMessage, StoredMessage } from '../core/types.js';
 import type { AcceptCall } from '../group-commit.js';
-import { MESSAGE_COLUMNS, toMessage, type Row } from './pg-rows.js';
+import { MESSAGE_COLUMNS, toConversation, toMessage, type Row } from './pg-rows.js';
 
 const ACCEPT_MANY = `
 with input as (
@@ -52,21 +52,6 @@ const EXISTING = `
 select ${MESSAGE_COLUMNS.split(', ').map((column) => `m.${column}`).join(', ')}, m.external_id
 from message m join unnest($1::bigint[], $2::text[]) as k(conversation_id, external_id)
   on m.conversation_id = k.conversation_id and m.external_id = k.external_id`;
-
-function toConversation(row: Row): Conversation {
-  const conversation: Conversation = {
-    id: String(row.id),
-    address: { channel: row.channel as ChannelId, chatId: row.chat_id as string },
-    state: row.state as ConversationState,
-    createdAt: new Date(row.created_at as string),
-  };
-  if (row.sender_name || row.sender_username) {
-    conversation.sender = {};
-    if (row.sender_name) conversation.sender.name = row.sender_name as string;
-    if (row.sender_username) conversation.sender.username = row.sender_username as string;
-  }
-  return conversation;
-}
 
 const addressKey = (channel: string, chatId: string) => `${channel}\u0000${chatId}`;
 const messageKey = (conversationId: string, externalId: string) => `${conversationId}\u0000${externalId}`;

@@ -9,32 +9,9 @@
  * migrations stay MikroORM's (src/db/entities.ts, src/db/migrations/).
  */
 import type { AcceptedMessage, ConversationStore, NewReply, Turn } from '../core/ports.js';
-import type {
-  ChannelId,
-  Conversation,
-  ConversationAddress,
-  ConversationState,
-  InboundMessage,
-} from '../core/types.js';
+import type { ChannelId, ConversationAddress, InboundMessage } from '../core/types.js';
 import type pg from 'pg';
-import { MESSAGE_COLUMNS, preparedQuery, toMessage, type Row } from './pg-rows.js';
-
-function toConversation(row: Row): Conversation {
-  const conversation: Conversation = {
-    id: String(row.id),
-    address: { channel: row.channel as ChannelId, chatId: row.chat_id as string },
-    state: row.state as ConversationState,
-    createdAt: new Date(row.created_at as string | Date),
-  };
-  if (row.sender_name || row.sender_username) {
-    conversation.sender = {};
-    if (row.sender_name) conversation.sender.name = row.sender_name as string;
-    if (row.sender_username) conversation.sender.username = row.sender_username as string;
-  }
-  return conversation;
-}
-
-const CONVERSATION_COLUMNS = 'id, channel, chat_id, state, sender_name, sender_username, created_at';
+import { CONVERSATION_COLUMNS, MESSAGE_COLUMNS, preparedQuery, toConversation, toMessage, type Row } from './pg-rows.js';
 
 /**
  * The messages the model reads before message `before` of conversation `conversation` (SQL
@@ -57,13 +34,13 @@ function historyQuery(conversation: string, before: string, limit: string): stri
  * pending message (`msg`) and the messages before it the model reads (`history`, a JSON array,
  * oldest first). `limit` is the placeholder of the history's length.
  */
-function turnQuery(conversation: string, limit: string): string {
+export function turnQuery(conversation: string, limit: string): string {
   return `select row_to_json(n) as msg,
       (select coalesce(json_agg(h order by h.turn, h.id), '[]'::json) from (${historyQuery('n.conversation_id', 'n.id', limit)}) h) as history
     from (select ${MESSAGE_COLUMNS} from message where conversation_id = ${conversation} and status = 'pending' order by id limit 1) n`;
 }
 
-function toTurn(row: Row | undefined): Turn | null {
+export function toTurn(row: Row | undefined): Turn | null {
   if (!row?.msg) return null;
   return { message: toMessage(row.msg as Row), history: (row.history as Row[]).map(toMessage) };
 }

@@ -4,13 +4,14 @@
  */
 import type pg from 'pg';
 import { withoutNul } from '../core/customer-text.js';
-import type { Author, Handoff, HandoffReason, HandoffState, InboundStatus, Operator, OperatorStatus, StoredMessage } from '../core/types.js';
+import type { Author, ChannelId, Conversation, ConversationState, Handoff, HandoffReason, HandoffState, InboundStatus, Operator, OperatorStatus, StoredMessage } from '../core/types.js';
 
 export type Row = Record<string, unknown>;
 
 /** Runs one statement with `?` placeholders and returns its rows. */
 export type Query = (sql: string, params?: unknown[]) => Promise<Row[]>;
 
+export const CONVERSATION_COLUMNS = 'id, channel, chat_id, state, sender_name, sender_username, created_at';
 export const MESSAGE_COLUMNS = 'id, conversation_id, author, text, status, reply_to_id, handoff, created_at';
 export const HANDOFF_COLUMNS = 'id, conversation_id, state, reason, operator_id, round, requested_at, accepted_at, closed_at';
 export const OPERATOR_COLUMNS = 'id, telegram_user_id, chat_id, name, username, status, on_duty, created_at';
@@ -61,6 +62,21 @@ export async function inTransaction<T>(pool: pg.Pool, work: (query: Query) => Pr
 }
 
 const date = (value: unknown) => new Date(value as string | Date);
+
+export function toConversation(row: Row): Conversation {
+  const conversation: Conversation = {
+    id: String(row.id),
+    address: { channel: row.channel as ChannelId, chatId: row.chat_id as string },
+    state: row.state as ConversationState,
+    createdAt: date(row.created_at),
+  };
+  if (row.sender_name || row.sender_username) {
+    conversation.sender = {};
+    if (row.sender_name) conversation.sender.name = row.sender_name as string;
+    if (row.sender_username) conversation.sender.username = row.sender_username as string;
+  }
+  return conversation;
+}
 
 export function toMessage(row: Row): StoredMessage {
   const message: StoredMessage = {
