@@ -1,6 +1,7 @@
 /**
  * Catalog search latency, run by bench/run.ts in a process of its own:
- *   tsx bench/catalog-search.ts --prompts <dir> [--queries 2000] [--seconds 60] [--limit 10]
+ *   tsx bench/catalog-search.ts --prompts <dir> [--queries 2000] [--seconds 60] [--limit 10] [--root <repo>]
+ * (bench/run.ts runs it bundled by esbuild under plain node, with --root naming the repository).
  * Loads the prompts folder (with its catalog) through `createPromptsKnowledge` of
  * src/knowledge/index.ts, times the load, then times `searchCatalog` (up to --queries, or
  * --seconds of measuring, whichever ends first) over a shuffled mix of the retrieval evaluation
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '60' },
     limit: { type: 'string', default: '10' },
+    root: { type: 'string' },
   },
 });
 if (!values.prompts) throw new Error('--prompts <dir> is required');
@@ -34,7 +36,7 @@ const queryCount = Number(values.queries);
 /** Time budget of the measured loop: a slow search stops early, with the count it reached. */
 const budgetMs = Number(values.seconds) * 1000;
 const limit = Number(values.limit);
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = values.root ? resolve(values.root) : resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** What we need of the knowledge module; checked at run time. */
 interface SearchableKnowledge {

@@ -18,6 +18,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { arch, loadavg, platform, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { componentSelectors, memorySnapshot, type ComponentSelectors, type MemorySnapshot } from './support/components.js';
 import { CpuSampler, machineCores, type CpuFigures } from './support/cpu.js';
 import { measureEndToEnd, type E2eResult } from './support/e2e.js';
@@ -540,8 +541,12 @@ async function catalogSection(): Promise<Record<string, unknown> | Skipped> {
   }
   const offersInFile = (readFileSync(out, 'utf8').match(/<offer[\s>]/g) ?? []).length;
   log(`catalog: loading and searching (${settings.catalogQueries} queries or ${settings.catalogSeconds} s)`);
-  const [command, args] = tsx('bench/catalog-search.ts', '--prompts', promptsDir, '--queries', String(settings.catalogQueries), '--seconds', String(settings.catalogSeconds));
-  const run = await runChild('catalog-search', command, args, { cwd: root, timeoutMs: 900_000 });
+  // Under plain node, as production runs the knowledge module: under tsx the process would also
+  // hold the TypeScript loader's thread and heap (40-70 MB of the RSS figures).
+  const compiled = join(makeTempDir('catalog-bench'), 'catalog-search.mjs');
+  await build({ entryPoints: [join(root, 'bench', 'catalog-search.ts')], outfile: compiled, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
+  const args = [compiled, '--root', root, '--prompts', promptsDir, '--queries', String(settings.catalogQueries), '--seconds', String(settings.catalogSeconds)];
+  const run = await runChild('catalog-search', process.execPath, args, { cwd: root, timeoutMs: 900_000 });
   const line = run.stdout.split('\n').find((l) => l.startsWith('CATALOG_RESULT '));
   if (!line) return { skipped: `bench/catalog-search.ts printed no result (exit ${run.status.code ?? run.status.signal}): ${run.tail.trim().slice(-800)}` };
   const result = JSON.parse(line.slice('CATALOG_RESULT '.length)) as Record<string, unknown>;
