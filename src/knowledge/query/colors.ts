@@ -56,6 +56,8 @@ export class Palette {
   readonly byStem = new Map<string, { families: Set<string>; words: number }>();
   /** Inflected forms of one-word colours, to recognise a colour typed with a typo ("белыйй", "жолтый"). */
   readonly forms = new Map<string, string>();
+  /** The keys of `forms` as an array, for the typo scan (a Map iterator allocates per step until optimised). */
+  readonly formWords: string[];
 
   constructor(readonly spec: PaletteSpec) {
     for (const [family, words] of Object.entries(spec.families)) {
@@ -70,6 +72,7 @@ export class Palette {
         for (const form of ADJECTIVE_FORMS[ending]?.map((e) => phrase.slice(0, -2) + e) ?? [phrase]) this.forms.set(form, key);
       }
     }
+    this.formWords = [...this.forms.keys()];
   }
 }
 
@@ -85,7 +88,7 @@ export const DEFAULT_PALETTE = new Palette({ families: DEFAULT_COLOR_FAMILIES, n
 /** The colour key of a word typed with one typo, for words long enough to tell a typo from another word. */
 function typoColor(word: string, palette: Palette): string | undefined {
   if (word.length < 6 || !/^[а-я]+$/.test(word)) return undefined;
-  for (const [form, key] of palette.forms) if (withinOneEdit(word, form)) return key;
+  for (const form of palette.formWords) if (withinOneEdit(word, form)) return palette.forms.get(form);
   return undefined;
 }
 

@@ -58,8 +58,16 @@ export function matchSynonym(synonyms: Synonyms, stems: string[], at: number): {
   let best: { length: number; group: number; exact: boolean } | undefined;
   for (const { member, group } of synonyms.members) {
     if (member.length < (best?.length ?? 0) || at + member.length > stems.length) continue;
-    if (!member.every((stem, i) => similarWord(stems[at + i]!, stem))) continue;
-    const exact = member.every((stem, i) => stems[at + i] === stem);
+    // Loops rather than every() with closures: this runs for every member at every word of a question.
+    let similar = true;
+    let exact = true;
+    for (let i = 0; i < member.length && similar; i++) {
+      const typed = stems[at + i]!;
+      if (typed === member[i]) continue;
+      exact = false;
+      similar = similarWord(typed, member[i]!);
+    }
+    if (!similar) continue;
     if (!best || member.length > best.length || (exact && !best.exact)) best = { length: member.length, group, exact };
   }
   return best && { length: best.length, group: best.group };

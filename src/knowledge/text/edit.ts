@@ -1,12 +1,20 @@
-/** Whether two words are at most one typo apart (one insertion, deletion or substitution). */
+/**
+ * Whether two words are at most one typo apart (one insertion, deletion or substitution). By
+ * character codes, without slices: a question's words are compared with every colour form and
+ * synonym, and the slices were most of a search's garbage.
+ */
 export function withinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 1) return false;
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (a.length - b.length > 1 || b.length - a.length > 1) return false;
+  const short = a.length <= b.length ? a : b;
+  const long = a.length <= b.length ? b : a;
   let i = 0;
-  while (i < short.length && short[i] === long[i]) i++;
+  while (i < short.length && short.charCodeAt(i) === long.charCodeAt(i)) i++;
   // The rest must agree after skipping one character of the longer word (or of both).
-  return short.slice(i + (short.length === long.length ? 1 : 0)) === long.slice(i + 1);
+  for (let s = i + (short.length === long.length ? 1 : 0), l = i + 1; s < short.length; s++, l++) {
+    if (short.charCodeAt(s) !== long.charCodeAt(l)) return false;
+  }
+  return true;
 }
 
 /** Same word, or one typo apart when both are long enough for a typo to be told from a word. */

@@ -52,17 +52,25 @@ function indelCost(ch: string): number {
   return VOWELS.has(ch) ? 0.5 : 1;
 }
 
+/** Two rows of the distance table, reused: a search scans hundreds of keys per question word. */
+let previousRow = new Float64Array(32);
+let currentRow = new Float64Array(32);
+
 /**
  * Weighted edit distance between two phonetic keys, giving up (returning `Infinity`) as soon as
  * it must exceed `limit`, which keeps a scan of a large vocabulary cheap.
  */
 export function phoneticDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit * 2) return Infinity;
-  let previous = new Array<number>(b.length + 1);
+  if (previousRow.length <= b.length) {
+    previousRow = new Float64Array(b.length * 2 + 1);
+    currentRow = new Float64Array(b.length * 2 + 1);
+  }
+  let previous = previousRow;
+  let current = currentRow;
   previous[0] = 0;
   for (let j = 1; j <= b.length; j++) previous[j] = previous[j - 1]! + indelCost(b[j - 1]!);
   for (let i = 1; i <= a.length; i++) {
-    const current = new Array<number>(b.length + 1);
     current[0] = previous[0]! + indelCost(a[i - 1]!);
     let rowMin = current[0];
     for (let j = 1; j <= b.length; j++) {
@@ -75,7 +83,9 @@ export function phoneticDistance(a: string, b: string, limit: number): number {
       if (value < rowMin) rowMin = value;
     }
     if (rowMin > limit) return Infinity;
+    const done = previous;
     previous = current;
+    current = done;
   }
   return previous[b.length]!;
 }
