@@ -75,6 +75,8 @@ export class OfferDocuments {
   private readonly categories = new Map<string, CategoryText>();
   private readonly texts = new Map<string, string[]>();
   private readonly measureTexts = new Map<string, Measure[]>();
+  /** The words of colour parameters' values ("010 белый"), which repeat across a film's variants. */
+  private readonly colorWords = new Map<string, string[]>();
 
   constructor(private readonly palette: Palette) {}
 
@@ -116,7 +118,7 @@ export class OfferDocuments {
   /** The colours of the offer's name and colour parameters. */
   private colors(offer: Offer, nameGroups: string[][]): ColorMention[] {
     const words = nameGroups.map((g) => g[0]!);
-    for (const p of offer.params) if (COLOR_PARAM.test(p.name)) for (const g of tokenizeGroups(p.value)) words.push(g[0]!);
+    for (const p of offer.params) if (COLOR_PARAM.test(p.name)) words.push(...remember(this.colorWords, p.value, firstWords));
     return findColors(words, { palette: this.palette }).colors;
   }
 
@@ -139,6 +141,11 @@ export class OfferDocuments {
       return stems(tokens);
     });
   }
+}
+
+/** The first word of each token group: what colours are looked up in. */
+function firstWords(text: string): string[] {
+  return tokenizeGroups(text).map((g) => g[0]!);
 }
 
 /**
