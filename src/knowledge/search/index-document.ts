@@ -72,7 +72,7 @@ function remember<T>(cache: Map<string, T>, key: string, make: (key: string) => 
 export class OfferDocuments {
   /** Phonetic keys of every word met, for the query side's cross-script lookups. */
   readonly vocabulary = new Vocabulary();
-  private readonly categories = new Map<string, CategoryText>();
+  private readonly categories = new Map<string, CategoryText & { headStems: string[]; tailStems: string[]; allStems: string[] }>();
   private readonly texts = new Map<string, string[]>();
   private readonly measureTexts = new Map<string, Measure[]>();
   /** The words of colour parameters' values ("010 белый"), which repeat across a film's variants. */
@@ -98,7 +98,7 @@ export class OfferDocuments {
     const category = remember(this.categories, offer.categoryPath.join('\u0000'), () => {
       const text = categoryText(offer.categoryPath);
       this.vocabulary.addKeysOnly([...text.head, ...text.tail]);
-      return text;
+      return { ...text, headStems: shared(stems(text.head)), tailStems: shared(stems(text.tail)), allStems: shared(stems([...text.head, ...text.tail])) };
     });
     const accessory = isAccessory(name, category);
     const params: string[] = [];
@@ -107,8 +107,8 @@ export class OfferDocuments {
       stems(name.head),
       stems(name.tail),
       this.textTerms([offer.vendor, offer.model, offer.vendorCode].filter(Boolean).join(' ')),
-      accessory ? [] : stems(category.head),
-      stems(accessory ? [...category.head, ...category.tail] : category.tail),
+      accessory ? [] : category.headStems,
+      accessory ? category.allStems : category.tailStems,
       params,
       // Parameter names ("Тип чернил") say what is described, not what the offer is.
       this.textTerms(`${offer.params.map((p) => p.name).join(' ')} ${offer.description.slice(0, DESCRIPTION_CHARS)}`),
@@ -138,9 +138,17 @@ export class OfferDocuments {
     return remember(this.texts, text, () => {
       const tokens = tokenize(text);
       this.vocabulary.addKeysOnly(tokens);
-      return stems(tokens);
+      return shared(stems(tokens));
     });
   }
+}
+
+/**
+ * Marks an array of stems that many offers share (it is remembered here): frozen, so no one
+ * changes it, and so `TermIndexBuilder` counts its terms once rather than per offer.
+ */
+function shared(terms: string[]): string[] {
+  return Object.freeze(terms) as string[];
 }
 
 /** The first word of each token group: what colours are looked up in. */

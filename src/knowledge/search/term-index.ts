@@ -36,27 +36,27 @@ export class TermIndexBuilder {
   private documents = 0;
   private counts = new Uint16Array(1 << 12);
   private touched = new Int32Array(256);
+  /** Counted shared arrays (see `add`); weak, as the reader's caches drop them when full. */
+  private readonly counted = new WeakMap<readonly string[], Int32Array>();
 
   constructor(private readonly fieldCount: number) {}
 
-  /** Adds the next document (ids are consecutive from 0): per field, its processed terms. */
-  add(fields: string[][]): number {
+  /**
+   * Adds the next document (ids are consecutive from 0): per field, its processed terms. A frozen
+   * array of terms is taken to be shared between documents (the description and brand of a
+   * catalog's variants): its term ids and counts are worked out once and remembered.
+   */
+  add(fields: ReadonlyArray<readonly string[]>): number {
     const doc = this.documents++;
     for (let f = 0; f < this.fieldCount; f++) {
       const terms = fields[f] ?? [];
       this.lengths.push(terms.length);
-      // Counts in one reused array rather than a Map per field: 350,000 Maps were a second of GC.
-      let touched = 0;
-      for (const term of terms) {
-        let id = this.ids.get(term);
-        if (id === undefined) {
-          id = this.terms.push(term) - 1;
-          this.ids.set(term, id);
-          if (id >= this.counts.length) this.counts = Uint16Array.from({ length: this.counts.length * 2 }, (_, i) => this.counts[i] ?? 0);
-        }
-        if (this.counts[id]!++ === 0) this.touched[touched++] = id;
-        if (touched === this.touched.length) this.touched = Int32Array.from({ length: touched * 2 }, (_, i) => this.touched[i] ?? 0);
+      if (Object.isFrozen(terms) && terms.length > 0) {
+        const counted = this.countedOnce(terms);
+        for (let i = 0; i < counted.length; i += 2) this.push(counted[i]!, doc, (f << 8) | counted[i + 1]!);
+        continue;
       }
+      const touched = this.count(terms);
       for (let i = 0; i < touched; i++) {
         const id = this.touched[i]!;
         this.push(id, doc, (f << 8) | Math.min(this.counts[id]!, MAX_TF));
@@ -64,6 +64,43 @@ export class TermIndexBuilder {
       }
     }
     return doc;
+  }
+
+  /**
+   * Counts terms into `counts`, their ids in order of first occurrence into `touched`; returns how
+   * many. The caller resets `counts`. One reused array rather than a Map per field: 350,000 Maps
+   * were a second of GC.
+   */
+  private count(terms: readonly string[]): number {
+    let touched = 0;
+    for (const term of terms) {
+      let id = this.ids.get(term);
+      if (id === undefined) {
+        id = this.terms.push(term) - 1;
+        this.ids.set(term, id);
+        if (id >= this.counts.length) this.counts = Uint16Array.from({ length: this.counts.length * 2 }, (_, i) => this.counts[i] ?? 0);
+      }
+      if (this.counts[id]!++ === 0) this.touched[touched++] = id;
+      if (touched === this.touched.length) this.touched = Int32Array.from({ length: touched * 2 }, (_, i) => this.touched[i] ?? 0);
+    }
+    return touched;
+  }
+
+  /** A shared array's term ids and capped frequencies, in pairs, as `add` pushes them. */
+  private countedOnce(terms: readonly string[]): Int32Array {
+    let counted = this.counted.get(terms);
+    if (!counted) {
+      const touched = this.count(terms);
+      counted = new Int32Array(touched * 2);
+      for (let i = 0; i < touched; i++) {
+        const id = this.touched[i]!;
+        counted[2 * i] = id;
+        counted[2 * i + 1] = Math.min(this.counts[id]!, MAX_TF);
+        this.counts[id] = 0;
+      }
+      this.counted.set(terms, counted);
+    }
+    return counted;
   }
 
   private push(term: number, doc: number, fieldTf: number): void {
