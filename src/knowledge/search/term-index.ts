@@ -7,6 +7,8 @@
  * typed arrays and also exposes which field each match is in, which the coverage ranking needs.
  */
 
+import { growableArray, grownArray } from './growable-bytes.js';
+
 /** BM25+ parameters, as MiniSearch uses them, so scores keep their former scale. */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 /** A term frequency above this is as good as this (it only feeds a saturating formula). */
@@ -28,9 +30,11 @@ export interface Expansion {
 export class TermIndexBuilder {
   private readonly ids = new Map<string, number>();
   private readonly terms: string[] = [];
-  private termOf = new Int32Array(1 << 16);
-  private docOf = new Int32Array(1 << 16);
-  private fieldTf = new Uint16Array(1 << 16);
+  // Postings in arrival order; grown in place (see growable-bytes.ts), as a 50,000-offer feed
+  // has 1.7 million of them and each doubling by copy touched the memory again.
+  private termOf = growableArray(Int32Array, 1 << 16);
+  private docOf = growableArray(Int32Array, 1 << 16);
+  private fieldTf = growableArray(Uint16Array, 1 << 16);
   private size = 0;
   private lengths: number[] = [];
   private documents = 0;
@@ -105,14 +109,10 @@ export class TermIndexBuilder {
 
   private push(term: number, doc: number, fieldTf: number): void {
     if (this.size === this.termOf.length) {
-      const grow = <T extends Int32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
-        const b = make(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.termOf = grow(this.termOf, (n) => new Int32Array(n));
-      this.docOf = grow(this.docOf, (n) => new Int32Array(n));
-      this.fieldTf = grow(this.fieldTf, (n) => new Uint16Array(n));
+      const length = this.size * 2;
+      this.termOf = grownArray(Int32Array, this.termOf, length);
+      this.docOf = grownArray(Int32Array, this.docOf, length);
+      this.fieldTf = grownArray(Uint16Array, this.fieldTf, length);
     }
     this.termOf[this.size] = term;
     this.docOf[this.size] = doc;
