@@ -154,7 +154,9 @@ export class TermIndexBuilder {
     const averageLength = new Float64Array(fieldCount);
     this.lengths.forEach((l, i) => (averageLength[i % fieldCount]! += l));
     for (let f = 0; f < fieldCount; f++) averageLength[f] = averageLength[f]! / Math.max(1, this.documents) || 1;
-    const lengthNorm = Float32Array.from(this.lengths, (l, i) => BM25.k * (1 - BM25.b + (BM25.b * l) / averageLength[i % fieldCount]!));
+    // A loop, not `Float32Array.from(lengths, fn)`: that took ~70 ms over 350,000 lengths.
+    const lengthNorm = new Float32Array(this.lengths.length);
+    for (let i = 0; i < lengthNorm.length; i++) lengthNorm[i] = BM25.k * (1 - BM25.b + (BM25.b * this.lengths[i]!) / averageLength[i % fieldCount]!);
     // Words (no digits) by length, for typo lookups.
     const words = terms.map((_, id) => id).filter((id) => /^[a-zа-я]+$/.test(terms[id]!)).sort((a, b) => terms[a]!.length - terms[b]!.length);
     const byLengthStart = new Int32Array(MAX_WORD + 2);
