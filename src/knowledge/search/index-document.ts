@@ -50,10 +50,10 @@ export function categoryText(path: string[]): CategoryText {
 /**
  * An offer whose name says it serves what its category is, and does not say it is one ("Нож для
  * плоттера" filed under "Плоттеры режущие"): the category names what it is for, not what it is.
+ * `categoryHead` holds the stems of the category's head words, kept with the category.
  */
-function isAccessory(name: { head: string[]; tail: string[] }, category: CategoryText): boolean {
+function isAccessory(name: { head: string[]; tail: string[] }, category: CategoryText, categoryHead: Set<string>): boolean {
   if (name.tail.length === 0 || category.head.length === 0) return false;
-  const categoryHead = new Set(category.head.map(stemWord));
   return name.tail.some((w) => categoryHead.has(stemWord(w))) && !name.head.some((w) => categoryHead.has(stemWord(w)));
 }
 
@@ -72,7 +72,8 @@ function remember<T>(cache: Map<string, T>, key: string, make: (key: string) => 
 export class OfferDocuments {
   /** Phonetic keys of every word met, for the query side's cross-script lookups. */
   readonly vocabulary = new Vocabulary();
-  private readonly categories = new Map<string, CategoryText & { headStems: string[]; tailStems: string[]; allStems: string[] }>();
+  /** A category path's text and its stems, as the fields and `isAccessory` use them. */
+  private readonly categories = new Map<string, CategoryText & { headStems: string[]; tailStems: string[]; allStems: string[]; headStemSet: Set<string> }>();
   private readonly texts = new Map<string, string[]>();
   private readonly measureTexts = new Map<string, Measure[]>();
   /** The words of colour parameters' values ("010 белый"), which repeat across a film's variants. */
@@ -98,9 +99,15 @@ export class OfferDocuments {
     const category = remember(this.categories, offer.categoryPath.join('\u0000'), () => {
       const text = categoryText(offer.categoryPath);
       this.vocabulary.addKeysOnly([...text.head, ...text.tail]);
-      return { ...text, headStems: shared(stems(text.head)), tailStems: shared(stems(text.tail)), allStems: shared(stems([...text.head, ...text.tail])) };
+      return {
+        ...text,
+        headStems: shared(stems(text.head)),
+        tailStems: shared(stems(text.tail)),
+        allStems: shared(stems([...text.head, ...text.tail])),
+        headStemSet: new Set(text.head.map(stemWord)),
+      };
     });
-    const accessory = isAccessory(name, category);
+    const accessory = isAccessory(name, category, category.headStemSet);
     const params: string[] = [];
     for (const p of offer.params) params.push(...this.textTerms(p.value));
     return [
