@@ -12,7 +12,7 @@ import { parseFaq } from './folder/faq.js';
 import { parseHandoff } from './folder/handoff.js';
 import { parseMessages } from './folder/messages.js';
 import { parseTemplate } from './folder/template.js';
-import { indexCatalog } from './search/index-catalog.js';
+import { EarlyIndexWorker, indexCatalog } from './search/index-catalog.js';
 import { sha1InSlices, turn } from './catalog/in-slices.js';
 import { buildFaqIndex } from './search/faq-index.js';
 import { buildSynonyms, parseSynonyms } from './search/synonyms.js';
@@ -79,7 +79,7 @@ export type PromptTexts = Partial<Record<string, string>>;
 export async function buildSnapshot(
   dir: string,
   texts: PromptTexts,
-  options: LoadFolderOptions & { catalogKey?: string; catalogSources?: CatalogSource[] } = {},
+  options: LoadFolderOptions & { catalogKey?: string; catalogSources?: CatalogSource[]; earlyWorker?: EarlyIndexWorker } = {},
 ): Promise<KnowledgeSnapshot> {
   const required = (name: string): string => {
     const text = texts[name];
@@ -121,12 +121,23 @@ export async function buildSnapshot(
   if (colorsText !== undefined) catalogKey += `|colors:${createHash('sha1').update(colorsText).digest('hex')}`;
   const index = options.previous?.catalogKey === catalogKey
     ? options.previous.catalog
-    : await indexCatalog(sources, { worker: options.worker ?? false, onWorkerFailure: options.onWorkerFailure, palette });
+    : await indexCatalog(sources, { worker: options.worker ?? false, onWorkerFailure: options.onWorkerFailure, palette, early: options.earlyWorker });
   return { template, messages, handoff, faq, synonyms, catalog: index, catalogKey };
 }
 
 /** Loads the folder from disk; see the module comment. */
 export async function loadPromptsFolder(dir: string, options: LoadFolderOptions = {}): Promise<KnowledgeSnapshot> {
+  // The first load always indexes: its worker starts while the files are read and hashed.
+  const earlyWorker = options.worker && !options.previous ? new EarlyIndexWorker() : undefined;
+  try {
+    return await readAndBuild(dir, options, earlyWorker);
+  } finally {
+    earlyWorker?.close();
+  }
+}
+
+/** Reads the folder's files and builds the snapshot (`loadPromptsFolder`). */
+async function readAndBuild(dir: string, options: LoadFolderOptions, earlyWorker: EarlyIndexWorker | undefined): Promise<KnowledgeSnapshot> {
   const texts: PromptTexts = {};
   for (const name of [PROMPT_FILES.system, PROMPT_FILES.messages, PROMPT_FILES.handoff, PROMPT_FILES.faq, PROMPT_FILES.synonyms, PROMPT_FILES.colors]) {
     texts[name] = (await readOptional(join(dir, name)))?.toString('utf8');
@@ -138,5 +149,5 @@ export async function loadPromptsFolder(dir: string, options: LoadFolderOptions 
     catalogSources = read.files.map((file) => ({ name: join(dir, file.name), bytes: file.bytes, path: join(dir, file.name) }));
     catalogKey = read.key;
   }
-  return buildSnapshot(dir, texts, { ...options, catalogKey, catalogSources: catalogSources?.length ? catalogSources : undefined });
+  return buildSnapshot(dir, texts, { ...options, catalogKey, catalogSources: catalogSources?.length ? catalogSources : undefined, earlyWorker });
 }

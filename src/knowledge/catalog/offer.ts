@@ -85,8 +85,13 @@ export function parseAvailable(text: string | undefined): boolean | undefined {
 
 const HTML_ENTITIES: Record<string, string> = { nbsp: ' ', laquo: '«', raquo: '»', mdash: '—', ndash: '–', quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", deg: '°', times: '×', sup2: '²' };
 
+/** What `plainText` would change: a tag or entity, white space other than single spaces, or at an end. */
+const NOT_PLAIN = /[<&]|\s\s|[^\S ]|^\s|\s$/;
+
 /** Strips HTML tags and entities left in a description (often escaped HTML), and collapses whitespace. */
 export function plainText(html: string): string {
+  // Most descriptions have no markup, no entity and no run of white space: nothing to change.
+  if (!NOT_PLAIN.test(html)) return html;
   return html
     .replace(/<[^>]*>/g, ' ')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+\d?);/gi, (whole, name: string) => {

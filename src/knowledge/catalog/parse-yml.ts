@@ -79,7 +79,10 @@ export async function readYml(text: string, file: string, onOffers: (offers: Off
       batch.push({ start, end: batchEnd, line: lines.lineAt(start) });
     }
     if (batch.length === 0) break;
-    onOffers(parseBatch(text, batch, file, categories).map(({ offer, line }) => validator.accept(offer, line)));
+    checkBatch(text, batch, file);
+    // Each offer is validated as it is read, so its raw form is garbage at once rather than
+    // living (and being copied by the young-generation collector) until the whole batch is read.
+    onOffers(batch.map(({ start, end, line }) => validator.accept(toRawOffer(readOfferXml(text.slice(start, end)), categories), line)));
     cursor = batchEnd;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
@@ -94,19 +97,14 @@ function findOfferStart(text: string, from: number, end: number): number {
   return match && match.index < end ? match.index : -1;
 }
 
-function parseBatch(
-  text: string,
-  batch: Array<{ start: number; end: number; line: number }>,
-  file: string,
-  categories: Map<string, { name: string; parentId?: string }>,
-): Array<{ offer: RawOffer; line: number }> {
+/** Throws when the batch's XML is not well formed, naming the line and the offer there. */
+function checkBatch(text: string, batch: Array<{ start: number; end: number; line: number }>, file: string): void {
   const xml = text.slice(batch[0]!.start, batch.at(-1)!.end);
   const problem = findXmlProblem(xml);
   if (problem) {
     const line = batch[0]!.line + lineOfOffset(xml, problem.offset) - 1;
     throw new KnowledgeInvalidError({ file, line, offerId: offerIdNear(batch, line, xml) }, `malformed XML: ${problem.message}`);
   }
-  return batch.map(({ start, end, line }) => ({ offer: toRawOffer(readOfferXml(text.slice(start, end)), categories), line }));
 }
 
 function offerIdNear(batch: Array<{ start: number; line: number }>, line: number, xml: string): string | undefined {

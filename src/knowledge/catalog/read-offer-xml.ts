@@ -122,7 +122,6 @@ export function readOfferXml(xml: string): OfferXml {
     const tagEnd = xml.indexOf('>', open);
     const name = tagNameAt(xml, open + 1);
     const selfClosing = xml[tagEnd - 1] === '/';
-    const attributes = xml.slice(open + 1 + name.length, selfClosing ? tagEnd - 1 : tagEnd);
     let text = '';
     if (selfClosing) at = tagEnd + 1;
     else {
@@ -131,7 +130,8 @@ export function readOfferXml(xml: string): OfferXml {
       at = xml.indexOf('>', close) + 1;
     }
     if (name === 'param') {
-      const a = attributesOf(attributes);
+      // Only a param's attributes are read: cut out for it alone, not for every child.
+      const a = attributesOf(xml.slice(open + 1 + name.length, selfClosing ? tagEnd - 1 : tagEnd));
       offer.params.push({ name: a.name ?? '', unit: a.unit, value: text.trim() });
     } else if (!(name in offer.children)) {
       offer.children[name] = text;

@@ -8,7 +8,9 @@ const TOKEN = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)([A
 
 /** The first problem in `xml` with its character offset, or null when it is well formed. */
 export function findXmlProblem(xml: string): { offset: number; message: string } | null {
-  const stack: Array<{ name: string; offset: number }> = [];
+  // The open elements as two stacks of plain values, not an object per tag (a batch has thousands).
+  const names: string[] = [];
+  const offsets: number[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(xml); m; m = TOKEN.exec(xml)) {
     const [whole, close, name, , selfClosing] = m;
@@ -16,16 +18,18 @@ export function findXmlProblem(xml: string): { offset: number; message: string }
     if (whole[0] === '&') return { offset: m.index, message: 'a stray "&" (write &amp;)' };
     if (!name) continue;
     if (close) {
-      const open = stack.pop();
-      if (open?.name !== name) {
-        return { offset: m.index, message: open ? `</${name}> closes <${open.name}>` : `</${name}> closes nothing` };
+      const open = names.pop();
+      offsets.pop();
+      if (open !== name) {
+        return { offset: m.index, message: open !== undefined ? `</${name}> closes <${open}>` : `</${name}> closes nothing` };
       }
     } else if (!selfClosing) {
-      stack.push({ name, offset: m.index });
+      names.push(name);
+      offsets.push(m.index);
     }
   }
-  const open = stack.pop();
-  return open ? { offset: open.offset, message: `<${open.name}> is never closed` } : null;
+  const open = names.pop();
+  return open !== undefined ? { offset: offsets.pop()!, message: `<${open}> is never closed` } : null;
 }
 
 /** The 1-based line of a character offset. */

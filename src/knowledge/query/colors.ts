@@ -58,6 +58,8 @@ export class Palette {
   readonly forms = new Map<string, string>();
   /** The keys of `forms` as an array, for the typo scan (a Map iterator allocates per step until optimised). */
   readonly formWords: string[];
+  /** First stems of two-word colours ("темн" of "темн син"): only after one is a pair looked up. */
+  readonly pairStarts = new Set<string>();
 
   constructor(readonly spec: PaletteSpec) {
     for (const [family, words] of Object.entries(spec.families)) {
@@ -67,6 +69,7 @@ export class Palette {
         const entry = this.byStem.get(key) ?? { families: new Set<string>(), words: phrase.split(/[\s-]+/).length };
         entry.families.add(family);
         this.byStem.set(key, entry);
+        if (key.includes(' ')) this.pairStarts.add(key.slice(0, key.indexOf(' ')));
         if (/[\s-]/.test(phrase)) continue;
         const ending = phrase.slice(-2);
         for (const form of ADJECTIVE_FORMS[ending]?.map((e) => phrase.slice(0, -2) + e) ?? [phrase]) this.forms.set(form, key);
@@ -112,7 +115,8 @@ export function findColors(words: string[], options: { typos?: boolean; palette?
   const colors: ColorMention[] = [];
   const used = new Set<number>();
   for (let i = 0; i < stems.length; i++) {
-    const two = i + 1 < stems.length ? `${stems[i]} ${stems[i + 1]}` : undefined;
+    // The pair is built only where one can start: a string per word of every offer name otherwise.
+    const two = i + 1 < stems.length && palette.pairStarts.has(stems[i]!) ? `${stems[i]} ${stems[i + 1]}` : undefined;
     let key = two && BY_STEM.has(two) ? two : stems[i]!;
     let entry = BY_STEM.get(key);
     // A listed word as written ("опал", "бордо") is a colour even where Snowball cuts it oddly.

@@ -22,6 +22,48 @@ export interface IndexCatalogOptions {
   palette?: PaletteSpec;
   /** Told why the worker could not be used, before the build falls back to this thread. */
   onWorkerFailure?: (error: unknown) => void;
+  /** A worker started ahead (see `EarlyIndexWorker`), used instead of starting one. */
+  early?: EarlyIndexWorker;
+}
+
+/**
+ * An indexing worker started before the catalog is read: a thread, an isolate and the modules of
+ * the index take ~250 ms to start, which then overlap reading and hashing the files on this
+ * thread instead of following them. `close` ends it when it was not taken.
+ */
+export class EarlyIndexWorker {
+  private worker?: Worker;
+  private failed = false;
+  private readonly fail = (): void => {
+    this.failed = true;
+  };
+
+  constructor() {
+    try {
+      this.worker = createWorker();
+      // Until taken, a failed start is only noted: `take` then gives none, and `runWorker`
+      // starts one of its own, which fails as this one did and falls back to this thread.
+      this.worker.on('error', this.fail).on('exit', this.fail).unref();
+    } catch {
+      this.worker = undefined;
+    }
+  }
+
+  /** The worker, once; undefined when it was taken, failed or could not start. */
+  take(): Worker | undefined {
+    const worker = this.failed ? undefined : this.worker;
+    if (worker) {
+      worker.off('error', this.fail).off('exit', this.fail).ref();
+      this.worker = undefined;
+    }
+    return worker;
+  }
+
+  /** Ends the worker unless it was taken. */
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
 }
 
 /**
@@ -34,7 +76,7 @@ export async function indexCatalog(sources: CatalogSource[], options: IndexCatal
       // The bytes' memory is moved to the worker, not cloned. A file just read is moved as it is;
       // other bytes (a feed's, kept for later rebuilds) are copied first, in slices.
       const moved = await Promise.all(sources.map(async (s) => (s.bytes && !s.path ? { ...s, bytes: await copyInSlices(s.bytes) } : s)));
-      return openCatalogIndex(await runWorker({ sources: moved, palette: options.palette }));
+      return openCatalogIndex(await runWorker({ sources: moved, palette: options.palette }, options.early?.take()));
     } catch (error) {
       if (error instanceof KnowledgeInvalidError) throw error;
       options.onWorkerFailure?.(error);
@@ -66,8 +108,7 @@ function createWorker(): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
 }
 
-function runWorker(job: IndexJob): Promise<CatalogIndexData> {
-  const worker = createWorker();
+function runWorker(job: IndexJob, worker = createWorker()): Promise<CatalogIndexData> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void): void => {

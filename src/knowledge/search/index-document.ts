@@ -50,10 +50,10 @@ export function categoryText(path: string[]): CategoryText {
 /**
  * An offer whose name says it serves what its category is, and does not say it is one ("Нож для
  * плоттера" filed under "Плоттеры режущие"): the category names what it is for, not what it is.
+ * `categoryHead` holds the stems of the category's head words, kept with the category.
  */
-function isAccessory(name: { head: string[]; tail: string[] }, category: CategoryText): boolean {
+function isAccessory(name: { head: string[]; tail: string[] }, category: CategoryText, categoryHead: Set<string>): boolean {
   if (name.tail.length === 0 || category.head.length === 0) return false;
-  const categoryHead = new Set(category.head.map(stemWord));
   return name.tail.some((w) => categoryHead.has(stemWord(w))) && !name.head.some((w) => categoryHead.has(stemWord(w)));
 }
 
@@ -72,9 +72,12 @@ function remember<T>(cache: Map<string, T>, key: string, make: (key: string) => 
 export class OfferDocuments {
   /** Phonetic keys of every word met, for the query side's cross-script lookups. */
   readonly vocabulary = new Vocabulary();
-  private readonly categories = new Map<string, CategoryText>();
+  /** A category path's text and its stems, as the fields and `isAccessory` use them. */
+  private readonly categories = new Map<string, CategoryText & { headStems: string[]; tailStems: string[]; allStems: string[]; headStemSet: Set<string> }>();
   private readonly texts = new Map<string, string[]>();
   private readonly measureTexts = new Map<string, Measure[]>();
+  /** The words of colour parameters' values ("010 белый"), which repeat across a film's variants. */
+  private readonly colorWords = new Map<string, string[]>();
 
   constructor(private readonly palette: Palette) {}
 
@@ -96,17 +99,23 @@ export class OfferDocuments {
     const category = remember(this.categories, offer.categoryPath.join('\u0000'), () => {
       const text = categoryText(offer.categoryPath);
       this.vocabulary.addKeysOnly([...text.head, ...text.tail]);
-      return text;
+      return {
+        ...text,
+        headStems: shared(stems(text.head)),
+        tailStems: shared(stems(text.tail)),
+        allStems: shared(stems([...text.head, ...text.tail])),
+        headStemSet: new Set(text.head.map(stemWord)),
+      };
     });
-    const accessory = isAccessory(name, category);
+    const accessory = isAccessory(name, category, category.headStemSet);
     const params: string[] = [];
     for (const p of offer.params) params.push(...this.textTerms(p.value));
     return [
       stems(name.head),
       stems(name.tail),
       this.textTerms([offer.vendor, offer.model, offer.vendorCode].filter(Boolean).join(' ')),
-      accessory ? [] : stems(category.head),
-      stems(accessory ? [...category.head, ...category.tail] : category.tail),
+      accessory ? [] : category.headStems,
+      accessory ? category.allStems : category.tailStems,
       params,
       // Parameter names ("Тип чернил") say what is described, not what the offer is.
       this.textTerms(`${offer.params.map((p) => p.name).join(' ')} ${offer.description.slice(0, DESCRIPTION_CHARS)}`),
@@ -116,7 +125,7 @@ export class OfferDocuments {
   /** The colours of the offer's name and colour parameters. */
   private colors(offer: Offer, nameGroups: string[][]): ColorMention[] {
     const words = nameGroups.map((g) => g[0]!);
-    for (const p of offer.params) if (COLOR_PARAM.test(p.name)) for (const g of tokenizeGroups(p.value)) words.push(g[0]!);
+    for (const p of offer.params) if (COLOR_PARAM.test(p.name)) words.push(...remember(this.colorWords, p.value, firstWords));
     return findColors(words, { palette: this.palette }).colors;
   }
 
@@ -136,9 +145,22 @@ export class OfferDocuments {
     return remember(this.texts, text, () => {
       const tokens = tokenize(text);
       this.vocabulary.addKeysOnly(tokens);
-      return stems(tokens);
+      return shared(stems(tokens));
     });
   }
+}
+
+/**
+ * Marks an array of stems that many offers share (it is remembered here): frozen, so no one
+ * changes it, and so `TermIndexBuilder` counts its terms once rather than per offer.
+ */
+function shared(terms: string[]): string[] {
+  return Object.freeze(terms) as string[];
+}
+
+/** The first word of each token group: what colours are looked up in. */
+function firstWords(text: string): string[] {
+  return tokenizeGroups(text).map((g) => g[0]!);
 }
 
 /**

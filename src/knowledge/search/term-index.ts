@@ -7,6 +7,8 @@
  * typed arrays and also exposes which field each match is in, which the coverage ranking needs.
  */
 
+import { growableArray, grownArray } from './growable-bytes.js';
+
 /** BM25+ parameters, as MiniSearch uses them, so scores keep their former scale. */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 /** A term frequency above this is as good as this (it only feeds a saturating formula). */
@@ -28,35 +30,37 @@ export interface Expansion {
 export class TermIndexBuilder {
   private readonly ids = new Map<string, number>();
   private readonly terms: string[] = [];
-  private termOf = new Int32Array(1 << 16);
-  private docOf = new Int32Array(1 << 16);
-  private fieldTf = new Uint16Array(1 << 16);
+  // Postings in arrival order; grown in place (see growable-bytes.ts), as a 50,000-offer feed
+  // has 1.7 million of them and each doubling by copy touched the memory again.
+  private termOf = growableArray(Int32Array, 1 << 16);
+  private docOf = growableArray(Int32Array, 1 << 16);
+  private fieldTf = growableArray(Uint16Array, 1 << 16);
   private size = 0;
   private lengths: number[] = [];
   private documents = 0;
   private counts = new Uint16Array(1 << 12);
   private touched = new Int32Array(256);
+  /** Counted shared arrays (see `add`); weak, as the reader's caches drop them when full. */
+  private readonly counted = new WeakMap<readonly string[], Int32Array>();
 
   constructor(private readonly fieldCount: number) {}
 
-  /** Adds the next document (ids are consecutive from 0): per field, its processed terms. */
-  add(fields: string[][]): number {
+  /**
+   * Adds the next document (ids are consecutive from 0): per field, its processed terms. A frozen
+   * array of terms is taken to be shared between documents (the description and brand of a
+   * catalog's variants): its term ids and counts are worked out once and remembered.
+   */
+  add(fields: ReadonlyArray<readonly string[]>): number {
     const doc = this.documents++;
     for (let f = 0; f < this.fieldCount; f++) {
       const terms = fields[f] ?? [];
       this.lengths.push(terms.length);
-      // Counts in one reused array rather than a Map per field: 350,000 Maps were a second of GC.
-      let touched = 0;
-      for (const term of terms) {
-        let id = this.ids.get(term);
-        if (id === undefined) {
-          id = this.terms.push(term) - 1;
-          this.ids.set(term, id);
-          if (id >= this.counts.length) this.counts = Uint16Array.from({ length: this.counts.length * 2 }, (_, i) => this.counts[i] ?? 0);
-        }
-        if (this.counts[id]!++ === 0) this.touched[touched++] = id;
-        if (touched === this.touched.length) this.touched = Int32Array.from({ length: touched * 2 }, (_, i) => this.touched[i] ?? 0);
+      if (Object.isFrozen(terms) && terms.length > 0) {
+        const counted = this.countedOnce(terms);
+        for (let i = 0; i < counted.length; i += 2) this.push(counted[i]!, doc, (f << 8) | counted[i + 1]!);
+        continue;
       }
+      const touched = this.count(terms);
       for (let i = 0; i < touched; i++) {
         const id = this.touched[i]!;
         this.push(id, doc, (f << 8) | Math.min(this.counts[id]!, MAX_TF));
@@ -66,16 +70,49 @@ export class TermIndexBuilder {
     return doc;
   }
 
+  /**
+   * Counts terms into `counts`, their ids in order of first occurrence into `touched`; returns how
+   * many. The caller resets `counts`. One reused array rather than a Map per field: 350,000 Maps
+   * were a second of GC.
+   */
+  private count(terms: readonly string[]): number {
+    let touched = 0;
+    for (const term of terms) {
+      let id = this.ids.get(term);
+      if (id === undefined) {
+        id = this.terms.push(term) - 1;
+        this.ids.set(term, id);
+        if (id >= this.counts.length) this.counts = Uint16Array.from({ length: this.counts.length * 2 }, (_, i) => this.counts[i] ?? 0);
+      }
+      if (this.counts[id]!++ === 0) this.touched[touched++] = id;
+      if (touched === this.touched.length) this.touched = Int32Array.from({ length: touched * 2 }, (_, i) => this.touched[i] ?? 0);
+    }
+    return touched;
+  }
+
+  /** A shared array's term ids and capped frequencies, in pairs, as `add` pushes them. */
+  private countedOnce(terms: readonly string[]): Int32Array {
+    let counted = this.counted.get(terms);
+    if (!counted) {
+      const touched = this.count(terms);
+      counted = new Int32Array(touched * 2);
+      for (let i = 0; i < touched; i++) {
+        const id = this.touched[i]!;
+        counted[2 * i] = id;
+        counted[2 * i + 1] = Math.min(this.counts[id]!, MAX_TF);
+        this.counts[id] = 0;
+      }
+      this.counted.set(terms, counted);
+    }
+    return counted;
+  }
+
   private push(term: number, doc: number, fieldTf: number): void {
     if (this.size === this.termOf.length) {
-      const grow = <T extends Int32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
-        const b = make(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.termOf = grow(this.termOf, (n) => new Int32Array(n));
-      this.docOf = grow(this.docOf, (n) => new Int32Array(n));
-      this.fieldTf = grow(this.fieldTf, (n) => new Uint16Array(n));
+      const length = this.size * 2;
+      this.termOf = grownArray(Int32Array, this.termOf, length);
+      this.docOf = grownArray(Int32Array, this.docOf, length);
+      this.fieldTf = grownArray(Uint16Array, this.fieldTf, length);
     }
     this.termOf[this.size] = term;
     this.docOf[this.size] = doc;
@@ -117,7 +154,9 @@ export class TermIndexBuilder {
     const averageLength = new Float64Array(fieldCount);
     this.lengths.forEach((l, i) => (averageLength[i % fieldCount]! += l));
     for (let f = 0; f < fieldCount; f++) averageLength[f] = averageLength[f]! / Math.max(1, this.documents) || 1;
-    const lengthNorm = Float32Array.from(this.lengths, (l, i) => BM25.k * (1 - BM25.b + (BM25.b * l) / averageLength[i % fieldCount]!));
+    // A loop, not `Float32Array.from(lengths, fn)`: that took ~70 ms over 350,000 lengths.
+    const lengthNorm = new Float32Array(this.lengths.length);
+    for (let i = 0; i < lengthNorm.length; i++) lengthNorm[i] = BM25.k * (1 - BM25.b + (BM25.b * this.lengths[i]!) / averageLength[i % fieldCount]!);
     // Words (no digits) by length, for typo lookups.
     const words = terms.map((_, id) => id).filter((id) => /^[a-zа-я]+$/.test(terms[id]!)).sort((a, b) => terms[a]!.length - terms[b]!.length);
     const byLengthStart = new Int32Array(MAX_WORD + 2);

@@ -51,7 +51,9 @@ export class Vocabulary {
 
   /** Adds one document's words for their phonetic keys only (frequencies are kept elsewhere). */
   addKeysOnly(tokens: Iterable<string>): void {
-    for (const token of tokens) if (/^[a-zа-я]{2,}$/.test(token)) this.addKey(token, stemWord(token));
+    // A word met before is skipped first: offers repeat their words, and `addKey` would skip it
+    // only after the test and the stem.
+    for (const token of tokens) if (!this.seenWords.has(token) && /^[a-zа-я]{2,}$/.test(token)) this.addKey(token, stemWord(token));
   }
 
   /** The phonetic keys as plain arrays. */

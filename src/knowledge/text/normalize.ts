@@ -62,7 +62,8 @@ export function tokenizeGroups(text: string): string[][] {
   const spaced = normalizeText(text).replace(/(\d),(\d)/g, '$1.$2');
   for (const raw of spaced.split(/[^a-zа-я0-9.\-/]+/)) {
     // Dots stay only inside numbers; slashes and hyphens split words but join code parts.
-    for (const piece of raw.replace(/(?<!\d)\.|\.(?!\d)/g, ' ').split(/\s+/)) {
+    const pieces = raw.includes('.') ? raw.replace(/(?<!\d)\.|\.(?!\d)/g, ' ').split(/\s+/) : [raw];
+    for (const piece of pieces) {
       if (piece) groups.push(...groupsOfPiece(piece));
     }
   }
@@ -74,7 +75,12 @@ export function tokenize(text: string): string[] {
   return tokenizeGroups(text).flat();
 }
 
+/** A piece that is one word or one number: nothing to split, join or expand. */
+const PLAIN_PIECE = /^(?:[a-zа-я]+|\d+(?:\.\d+)?)$/;
+
 function groupsOfPiece(piece: string): string[][] {
+  // Most pieces; the general path below gives the same for them, through five more tests.
+  if (PLAIN_PIECE.test(piece)) return [[fixMixedScript(piece)]];
   const sub = piece.split(/[-/]+/).filter(Boolean).map(fixMixedScript);
   // "VS-640i" is also written "VS640i"; "CE7000-60" (model and size) is not joined.
   const isCode = sub.length > 1 && sub.some((s) => /\d/.test(s)) && sub.some((s) => /^[a-zа-я]+$/.test(s));
