@@ -96,7 +96,7 @@ export async function buildSnapshot(
   await turn();
   const faqEntries = parseFaq(texts[PROMPT_FILES.faq] ?? '', join(dir, PROMPT_FILES.faq));
   await turn();
-  const faq = buildFaqIndex(faqEntries);
+  const faq = await buildFaqIndex(faqEntries);
   await turn();
   const synonymsText = texts[PROMPT_FILES.synonyms];
   const synonyms = synonymsText === undefined ? buildSynonyms([]) : parseSynonyms(synonymsText, join(dir, PROMPT_FILES.synonyms));
