@@ -2,8 +2,9 @@
  * The reply worker's three statements (`beginRun`, `recordReply`, `nextTurn` of the store in
  * pg-conversation-store.ts), each for many calls at once: fed arrays through `unnest`, so the
  * worker's concurrent jobs share one round trip and one commit per kind of step instead of one
- * each. On this machine a statement's round trip (a write and a wake-up on both sides of the
- * loopback) was about a third of the worker's CPU per reply. src/group-commit.ts gathers the calls.
+ * each. On this machine the statements' round trips (a write and a wake-up on both sides of the
+ * loopback) were a fifth of the worker's profile, and PostgreSQL shares the two cores with it.
+ * src/group-commit.ts gathers the calls.
  *
  * Each returns one result per call, in call order, equal to what the single statement returns.
  *
