@@ -31,7 +31,9 @@ export async function answerConversation(deps: CoreDeps, job: ReplyJob, context:
   const historyLimit = options.historyLimit ?? 30;
   const run = await deps.store.beginRun(job.conversationId, owner, options.leaseMs, historyLimit);
   if (!run.leased) {
-    if (!run.exists) return; // nothing will ever free a lease on a conversation that is not there
+    // Missing: nothing will ever free a lease on it. Idle: nothing waits (an earlier run answered
+    // this job's message; a message accepted later has a job of its own).
+    if (!run.exists || run.idle) return;
     throw new ConversationBusyError(job.conversationId, options.busyRetryMs ?? 250);
   }
   let leaseHeld = true;

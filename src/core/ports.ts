@@ -122,7 +122,11 @@ export interface Turn {
   history: StoredMessage[];
 }
 
-export type RunStart = { leased: false; exists: boolean } | { leased: true; conversation: Conversation; next: Turn | null };
+/**
+ * How a reply run starts. Not leased: the conversation is missing, another run holds it, or
+ * (`idle`) no message of it waits for the bot, in which case no lease is taken at all.
+ */
+export type RunStart = { leased: false; exists: boolean; idle?: true } | { leased: true; conversation: Conversation; next: Turn | null };
 
 /**
  * The conversation database: the source of truth. Every write that must happen once is a
@@ -151,7 +155,9 @@ export interface ConversationStore {
   /**
    * A reply run's start in one round trip: takes the lease as `acquireLease` does and, when taken,
    * returns the conversation and its next turn (as `nextTurn`). Not taken: whether the
-   * conversation exists at all (a job for a missing one has nothing to wait for).
+   * conversation exists at all (a job for a missing one has nothing to wait for), and `idle` when
+   * nothing is pending: then no lease is taken, as there is nothing to run (a job for a message an
+   * earlier run already answered ends in one statement instead of a lease and its release).
    */
   beginRun(conversationId: string, owner: string, ttlMs: number, historyLimit: number): Promise<RunStart>;
   /**

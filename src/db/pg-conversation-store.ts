@@ -8,7 +8,7 @@
  * 19 µs of Node CPU per query instead of 48 µs, and PostgreSQL skips re-planning. The schema and
  * migrations stay MikroORM's (src/db/entities.ts, src/db/migrations/).
  */
-import type { AcceptedMessage, ConversationStore, NewReply, Turn } from '../core/ports.js';
+import type { AcceptedMessage, ConversationStore, NewReply, RunStart, Turn } from '../core/ports.js';
 import type { ChannelId, ConversationAddress, InboundMessage } from '../core/types.js';
 import type pg from 'pg';
 import { CONVERSATION_COLUMNS, MESSAGE_COLUMNS, preparedQuery, toConversation, toMessage, type Row } from './pg-rows.js';
@@ -38,6 +38,16 @@ export function turnQuery(conversation: string, limit: string): string {
   return `select row_to_json(n) as msg,
       (select coalesce(json_agg(h order by h.turn, h.id), '[]'::json) from (${historyQuery('n.conversation_id', 'n.id', limit)}) h) as history
     from (select ${MESSAGE_COLUMNS} from message where conversation_id = ${conversation} and status = 'pending' order by id limit 1) n`;
+}
+
+/** Whether a message of the conversation `conversation` (an SQL expression) waits for the bot. */
+export const PENDING_IN = (conversation: string) => `exists (select 1 from message where conversation_id = ${conversation} and status = 'pending')`;
+
+/** A row with `conv` (the leased conversation or null), `found`, `pending`, `msg` and `history`. */
+export function toRunStart(row: Row): RunStart {
+  if (row.conv) return { leased: true, conversation: toConversation(row.conv as Row), next: toTurn(row) };
+  if (row.found !== true) return { leased: false, exists: false };
+  return row.pending === true ? { leased: false, exists: true } : { leased: false, exists: true, idle: true };
 }
 
 export function toTurn(row: Row | undefined): Turn | null {
@@ -110,17 +120,15 @@ export function createPgConversationStore(pool: pg.Pool): ConversationStore {
       const rows = await all(
         `with leased as (
            update conversation set lease_owner = $1, lease_until = now() + ($2::integer * interval '1 millisecond')
-           where id = $3 and (lease_until is null or lease_until < now() or lease_owner = $1)
+           where id = $3 and (lease_until is null or lease_until < now() or lease_owner = $1) and ${PENDING_IN('$3')}
            returning ${CONVERSATION_COLUMNS}
          )
          select (select row_to_json(leased) from leased) as conv,
-                exists (select 1 from conversation where id = $3) as found, turn.msg, turn.history
+                exists (select 1 from conversation where id = $3) as found, ${PENDING_IN('$3')} as pending, turn.msg, turn.history
          from (values (1)) one left join lateral (${turnQuery('(select id from leased)', '$4')}) turn on true`,
         [owner, ttlMs, conversationId, historyLimit],
       );
-      const row = rows[0] as Row;
-      if (!row.conv) return { leased: false, exists: row.found === true };
-      return { leased: true, conversation: toConversation(row.conv as Row), next: toTurn(row) };
+      return toRunStart(rows[0] as Row);
     },
 
     async nextTurn(conversationId, historyLimit, owner) {

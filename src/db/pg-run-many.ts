@@ -19,8 +19,8 @@ import { withoutNul } from '../core/customer-text.js';
 import type { NewReply, RunStart, Turn } from '../core/ports.js';
 import type { BeginRunCall, NextTurnCall } from '../group-commit.js';
 import type { StoredMessage } from '../core/types.js';
-import { turnQuery, toTurn } from './pg-conversation-store.js';
-import { CONVERSATION_COLUMNS, MESSAGE_COLUMNS, toConversation, toMessage, type Row } from './pg-rows.js';
+import { PENDING_IN, toRunStart, toTurn, turnQuery } from './pg-conversation-store.js';
+import { CONVERSATION_COLUMNS, MESSAGE_COLUMNS, toMessage, type Row } from './pg-rows.js';
 
 /** The conversations of `rows` (a CTE with `conversation_id`), locked in the intake's order. */
 const lockInIntakeOrder = (rows: string) =>
@@ -36,10 +36,11 @@ with input as (
   update conversation c set lease_owner = f.owner, lease_until = now() + (f.ttl_ms * interval '1 millisecond')
   from first_call f
   where c.id = f.conversation_id and c.id in (select id from locked)
-    and (c.lease_until is null or c.lease_until < now() or c.lease_owner = f.owner)
+    and (c.lease_until is null or c.lease_until < now() or c.lease_owner = f.owner) and ${PENDING_IN('c.id')}
   returning ${CONVERSATION_COLUMNS.split(', ').map((column) => `c.${column}`).join(', ')}, f.ord
 )
-select i.ord, row_to_json(l) as conv, exists (select 1 from conversation where id = i.conversation_id) as found, turn.msg, turn.history
+select i.ord, row_to_json(l) as conv, exists (select 1 from conversation where id = i.conversation_id) as found,
+  ${PENDING_IN('i.conversation_id')} as pending, turn.msg, turn.history
 from input i
 left join leased l on l.ord = i.ord
 left join lateral (${turnQuery('l.id', 'i.history_limit')}) turn on true
@@ -92,10 +93,7 @@ export function createPgBeginRunMany(pool: pg.Pool): (calls: BeginRunCall[]) => 
       text: BEGIN_RUN_MANY,
       values: [calls.map((c) => c.conversationId), calls.map((c) => c.owner), calls.map((c) => c.ttlMs), calls.map((c) => c.historyLimit)],
     });
-    return (result.rows as Row[]).map((row): RunStart => {
-      if (!row.conv) return { leased: false, exists: row.found === true };
-      return { leased: true, conversation: toConversation(row.conv as Row), next: toTurn(row) };
-    });
+    return (result.rows as Row[]).map(toRunStart);
   };
 }
 

@@ -287,13 +287,21 @@ export function conversationStoreContract(implementation: string, open: () => Pr
         expect(turn?.history).toHaveLength(2);
       });
 
-      it('returns no turn when nothing is pending, and releases the owner’s lease then, not another’s', async () => {
+      it('takes no lease when nothing is pending, and says the run is idle, whoever holds the lease', async () => {
         const [only] = await acceptAll(freshAddress(), 'one');
         const conversationId = only!.conversationId;
         await store.recordReply(answer(only!));
 
-        const run = await store.beginRun(conversationId, 'worker-a', 60_000, 10);
-        expect(run.leased && run.next).toBeNull();
+        expect(await store.beginRun(conversationId, 'worker-a', 60_000, 10)).toEqual({ leased: false, exists: true, idle: true });
+        expect(await store.acquireLease(conversationId, 'worker-b', 60_000)).toBe(true);
+        expect(await store.beginRun(conversationId, 'worker-a', 60_000, 10)).toEqual({ leased: false, exists: true, idle: true });
+      });
+
+      it('returns no next turn when nothing is pending, and releases the owner’s lease then, not another’s', async () => {
+        const [only] = await acceptAll(freshAddress(), 'one');
+        const conversationId = only!.conversationId;
+        await store.recordReply(answer(only!));
+        expect(await store.acquireLease(conversationId, 'worker-a', 60_000)).toBe(true);
 
         expect(await store.nextTurn(conversationId, 10, 'worker-b')).toBeNull();
         expect(await store.acquireLease(conversationId, 'worker-c', 60_000)).toBe(false);

@@ -97,7 +97,9 @@ export class InMemoryConversationStore implements ConversationStore {
   }
 
   async beginRun(conversationId: string, owner: string, ttlMs: number, historyLimit: number): Promise<RunStart> {
-    if (!(await this.acquireLease(conversationId, owner, ttlMs))) return { leased: false, exists: this.conversations.has(conversationId) };
+    if (!this.conversations.has(conversationId)) return { leased: false, exists: false };
+    if (!(await this.nextPending(conversationId))) return { leased: false, exists: true, idle: true };
+    if (!(await this.acquireLease(conversationId, owner, ttlMs))) return { leased: false, exists: true };
     const conversation = (await this.getConversation(conversationId))!;
     return { leased: true, conversation, next: await this.turn(conversationId, historyLimit) };
   }

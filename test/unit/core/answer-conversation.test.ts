@@ -151,6 +151,19 @@ describe('answerConversation: one run per conversation', () => {
     expect(core.model.calls).toEqual([]);
   });
 
+  it('ends at once, without a retry, a job whose message an earlier run answered, even while another run holds the lease', async () => {
+    const core = createInMemoryCore();
+    const [first, second] = await accepted(core, 'one', 'two');
+    core.model.answers('answer one').answers('answer two');
+    await answerConversation(core.deps, replyJobOf(first!), jobContext(), options); // answers both
+    await core.store.acquireLease(first!.conversationId, 'another-run', 60_000);
+
+    await expect(answerConversation(core.deps, replyJobOf(second!), jobContext(), options)).resolves.toBeUndefined();
+
+    expect(core.model.calls).toHaveLength(2);
+    expect(replyTo(core, second!)?.text).toBe('answer two');
+  });
+
   it('releases the lease when the run ends, also when it fails', async () => {
     const core = createInMemoryCore();
     const [question] = await accepted(core, 'hello');
