@@ -84,53 +84,50 @@ select i.ord, row_to_json(r) as reply
 from input i left join first_call f on f.ord = i.ord left join replies r on r.reply_to_id = f.inbound_id
 order by i.ord`;
 
+/**
+ * Runs one of the statements above for `calls` (their columns as arrays, in the statement's
+ * parameter order) and maps its rows, one per call in call order.
+ */
+function manyStatement<C, R>(pool: pg.Pool, name: string, text: string, columns: (calls: C[]) => unknown[][], toResult: (row: Row) => R) {
+  return async (calls: C[]): Promise<R[]> => {
+    if (calls.length === 0) return [];
+    const result = await pool.query({ name, text, values: columns(calls) });
+    return (result.rows as Row[]).map(toResult);
+  };
+}
+
 /** `beginRun` for many calls: one result per call, in order. */
 export function createPgBeginRunMany(pool: pg.Pool): (calls: BeginRunCall[]) => Promise<RunStart[]> {
-  return async (calls) => {
-    if (calls.length === 0) return [];
-    const result = await pool.query({
-      name: 'begin_run_many',
-      text: BEGIN_RUN_MANY,
-      values: [calls.map((c) => c.conversationId), calls.map((c) => c.owner), calls.map((c) => c.ttlMs), calls.map((c) => c.historyLimit)],
-    });
-    return (result.rows as Row[]).map(toRunStart);
-  };
+  return manyStatement(pool, 'begin_run_many', BEGIN_RUN_MANY, (calls: BeginRunCall[]) => [
+    calls.map((c) => c.conversationId),
+    calls.map((c) => c.owner),
+    calls.map((c) => c.ttlMs),
+    calls.map((c) => c.historyLimit),
+  ], toRunStart);
 }
 
 /** `nextTurn` for many calls: one result per call, in order; a call with no next turn releases its lease. */
 export function createPgNextTurnMany(pool: pg.Pool): (calls: NextTurnCall[]) => Promise<Array<Turn | null>> {
-  return async (calls) => {
-    if (calls.length === 0) return [];
-    const result = await pool.query({
-      name: 'next_turn_many',
-      text: NEXT_TURN_MANY,
-      values: [calls.map((c) => c.conversationId), calls.map((c) => c.historyLimit), calls.map((c) => c.owner)],
-    });
-    return (result.rows as Row[]).map((row) => toTurn(row));
-  };
+  return manyStatement(pool, 'next_turn_many', NEXT_TURN_MANY, (calls: NextTurnCall[]) => [
+    calls.map((c) => c.conversationId),
+    calls.map((c) => c.historyLimit),
+    calls.map((c) => c.owner),
+  ], toTurn);
 }
 
 /** `recordReply` for many replies: the stored reply per call, in order, or null when its message was already answered. */
 export function createPgRecordReplyMany(pool: pg.Pool): (replies: NewReply[]) => Promise<Array<StoredMessage | null>> {
-  return async (replies) => {
-    if (replies.length === 0) return [];
-    const result = await pool.query({
-      name: 'record_reply_many',
-      text: RECORD_REPLY_MANY,
-      values: [
-        replies.map((r) => r.inboundId),
-        replies.map((r) => r.status),
-        replies.map((r) => r.handoff ?? null),
-        replies.map((r) => r.author),
-        replies.map((r) => r.kind),
-        // PostgreSQL refuses U+0000 in text; the single statement strips it the same way (pg-rows.ts).
-        replies.map((r) => withoutNul(r.text)),
-        replies.map((r) => r.usage?.inputTokens ?? null),
-        replies.map((r) => r.usage?.outputTokens ?? null),
-        replies.map((r) => r.usage?.totalTokens ?? null),
-        replies.map((r) => (r.usage?.modelVersion === undefined ? null : withoutNul(r.usage.modelVersion))),
-      ],
-    });
-    return (result.rows as Row[]).map((row) => (row.reply ? toMessage(row.reply as Row) : null));
-  };
+  return manyStatement(pool, 'record_reply_many', RECORD_REPLY_MANY, (replies: NewReply[]) => [
+    replies.map((r) => r.inboundId),
+    replies.map((r) => r.status),
+    replies.map((r) => r.handoff ?? null),
+    replies.map((r) => r.author),
+    replies.map((r) => r.kind),
+    // PostgreSQL refuses U+0000 in text; the single statement strips it the same way (pg-rows.ts).
+    replies.map((r) => withoutNul(r.text)),
+    replies.map((r) => r.usage?.inputTokens ?? null),
+    replies.map((r) => r.usage?.outputTokens ?? null),
+    replies.map((r) => r.usage?.totalTokens ?? null),
+    replies.map((r) => (r.usage?.modelVersion === undefined ? null : withoutNul(r.usage.modelVersion))),
+  ], (row) => (row.reply ? toMessage(row.reply as Row) : null));
 }
