@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { indexCatalog } from '../src/knowledge/search/index-catalog.js';
-import { rankOffers } from '../src/knowledge/search/rank-offers.js';
 import { parseSynonyms } from '../src/knowledge/search/synonyms.js';
 
 const { values } = parseArgs({ options: { offers: { type: 'string', default: '50000' }, 'main-thread': { type: 'boolean', default: false } } });
@@ -37,18 +36,19 @@ stalls.disable();
 const rssAfterLoad = process.memoryUsage().rss;
 
 const times: Array<{ ms: number; q: string }> = [];
-for (const q of questions) rankOffers(index, synonyms, q, 10); // warm-up
+for (const q of questions) await index.rank(synonyms, q, 10); // warm-up
 for (let round = 0; round < 3; round++) {
   for (const q of questions) {
     const started = performance.now();
-    rankOffers(index, synonyms, q, 10);
+    await index.rank(synonyms, q, 10);
     times.push({ ms: performance.now() - started, q });
   }
 }
 times.sort((a, b) => a.ms - b.ms);
 const pct = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.ms;
 
-console.log(`offers: ${index.offers.size}, feed ${(feedBytes / 1e6).toFixed(1)} MB, ${values['main-thread'] ? 'main thread' : 'worker'}`);
+console.log(`offers: ${index.size}, feed ${(feedBytes / 1e6).toFixed(1)} MB, ${values['main-thread'] ? 'main thread' : 'worker'}`);
 console.log(`load: ${(loadMs / 1000).toFixed(2)} s; longest event-loop stall while loading: ${(stalls.max / 1e6).toFixed(0)} ms (p99 ${(stalls.percentile(99) / 1e6).toFixed(0)} ms)`);
 console.log(`RSS: before ${mb(rssBefore)} MB, after load ${mb(rssAfterLoad)} MB, peak ${mb(process.resourceUsage().maxRSS * 1024)} MB; heap used ${mb(process.memoryUsage().heapUsed)} MB`);
 console.log(`search over ${times.length} runs of ${questions.length} questions: p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms, max ${times.at(-1)!.ms.toFixed(1)} ms ("${times.at(-1)!.q}")`);
+index.close();

@@ -56,7 +56,7 @@ export async function runCatalogSearch(args: CatalogSearchArgs, deps: CatalogSea
       ranked = rankOffers(await buildCatalogIndex(catalog), await folderSynonyms(deps.promptsDir), args.query, limit);
     } else {
       const snapshot = await loadPromptsFolder(deps.promptsDir);
-      ranked = rankOffers(snapshot.catalog, snapshot.synonyms, args.query, limit);
+      ranked = await snapshot.catalog.rank(snapshot.synonyms, args.query, limit);
     }
     const rows = ranked.map(({ offer, score }) => ({ id: offer.id, score: Math.round(score * 10_000) / 10_000, name: offer.name }));
     if (args.json) {

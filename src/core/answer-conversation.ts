@@ -61,7 +61,7 @@ async function answerMessage(deps: CoreDeps, conversation: Conversation, turn: T
   }
   if (!deps.model) return settleOffline(deps, conversation, message);
 
-  const turns = deps.knowledge.composePrompt({ question: message.text, history: turn.history.map(toChatTurn) });
+  const turns = await deps.knowledge.composePrompt({ question: message.text, history: turn.history.map(toChatTurn) });
   void deps.outboxes[conversation.address.channel]?.showTyping?.(conversation.address).catch(() => undefined);
 
   let completion: Completion;
@@ -112,7 +112,7 @@ async function answerMessage(deps: CoreDeps, conversation: Conversation, turn: T
 
 /** Answers from the knowledge base alone, or with the fallback text: never silence. */
 async function settleOffline(deps: CoreDeps, conversation: Conversation, message: StoredMessage): Promise<void> {
-  const offline = deps.knowledge.offlineAnswer(message.text);
+  const offline = await deps.knowledge.offlineAnswer(message.text);
   const kind = offline ? 'offline' : 'fallback';
   await recordAndDeliver(deps, conversation, {
     inboundId: message.id,

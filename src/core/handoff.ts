@@ -16,7 +16,7 @@ export async function requestHandoff(deps: CoreDeps, conversation: Conversation,
   const log = deps.logger.child({ conversationId: conversation.id, channel: conversation.address.channel });
   const operators = deps.desk.enabled ? await deps.handoffs.onDutyOperators() : [];
   const wait = operators.length > 0;
-  const offline = wait ? null : deps.knowledge.offlineAnswer(trigger.text);
+  const offline = wait ? null : await deps.knowledge.offlineAnswer(trigger.text);
   const text = wait ? deps.knowledge.text('connecting') : [deps.knowledge.text('no_operator'), offline].filter(Boolean).join('\n\n');
   const { handoff, created, notice } = await deps.handoffs.request({
     conversationId: conversation.id,

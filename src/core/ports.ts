@@ -84,9 +84,9 @@ export type FixedTextKey =
  */
 export interface KnowledgeBase {
   /** The model request for `question`: the rendered system prompt, then history trimmed to the budget, then the question. */
-  composePrompt(input: { question: string; history: ChatTurn[] }): ChatTurn[];
+  composePrompt(input: { question: string; history: ChatTurn[] }): Promise<ChatTurn[]>;
   /** An honest answer from the FAQ and catalog alone, or null when nothing matches well enough. */
-  offlineAnswer(question: string): string | null;
+  offlineAnswer(question: string): Promise<string | null>;
   /** A fixed text from `messages.yml`: the core's (`FixedTextKey`) or a channel's own key. */
   text(key: FixedTextKey | (string & {})): string;
   /** Whether the customer asks for a person (`handoff.yml`, customer phrases). */

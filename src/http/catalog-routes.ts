@@ -8,7 +8,7 @@ import type { CatalogHit } from '../knowledge/index.js';
 /** What the router needs: the knowledge base's catalog search. */
 export interface CatalogRouterDeps {
   /** The best offers for a query, best first. */
-  search: (q: string, limit: number) => CatalogHit[];
+  search: (q: string, limit: number) => Promise<CatalogHit[]>;
   /** Counts one search from this address; throws RateLimitedError over RATE_LIMIT_CATALOG_PER_MINUTE. */
   limit?: (address: string) => Promise<void>;
 }
@@ -99,7 +99,7 @@ export function createCatalogRouter(deps: CatalogRouterDeps): Router {
       res.status(400).json({ error: `limit must be an integer from 1 to ${MAX_LIMIT}`, code: 'catalog.invalid_limit' });
       return;
     }
-    res.json({ items: deps.search(q, limit) });
+    res.json({ items: await deps.search(q, limit) });
   });
   return router;
 }

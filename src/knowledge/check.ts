@@ -35,12 +35,12 @@ export async function checkPromptsDir(promptsDir: string, options: CheckOptions 
     const snapshot = await loadPromptsFolder(promptsDir, { external: feed && { source: feed.source, key: feed.key } });
     const prompt = options.question === undefined
       ? undefined
-      : composePrompt(snapshot, { question: options.question, history: [] }, {
+      : await composePrompt(snapshot, { question: options.question, history: [] }, {
         now: options.now ?? new Date(),
         maxTokens: options.maxTokens ?? 2000,
         contextTokens: options.contextTokens ?? 32_000,
       });
-    return { ok: true, snapshot, summary: { offers: snapshot.catalog.offers.size, faq: snapshot.faq.entries.length }, prompt };
+    return { ok: true, snapshot, summary: { offers: snapshot.catalog.size, faq: snapshot.faq.entries.length }, prompt };
   } catch (error) {
     if (error instanceof KnowledgeInvalidError) return { ok: false, problem: error.message };
     if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('knowledge.')) {

@@ -4,7 +4,7 @@
  * token budget, newest kept, then the question. Every token is paid on every turn, so only the
  * few offers that matter go in, never the catalog.
  */
-import { rankOffers, type RankedOffer } from './search/rank-offers.js';
+import type { RankedOffer } from './search/rank-offers.js';
 import { searchFaq, type FaqHit } from './search/faq-index.js';
 import { renderTemplate } from './folder/template.js';
 import { oneLine } from './text/one-line.js';
@@ -37,8 +37,8 @@ const PROMPT_FAQ = 3;
 const PROMPT_FAQ_MIN_COVERAGE = 0.34;
 
 /** Offers relevant enough to show for a question: close to the best one and above a floor. */
-export function relevantOffers(snapshot: KnowledgeSnapshot, question: string, limit: number, floor: number): RankedOffer[] {
-  const ranked = rankOffers(snapshot.catalog, snapshot.synonyms, question, limit);
+export async function relevantOffers(snapshot: KnowledgeSnapshot, question: string, limit: number, floor: number): Promise<RankedOffer[]> {
+  const ranked = await snapshot.catalog.rank(snapshot.synonyms, question, limit);
   const best = ranked[0]?.coverage ?? 0;
   return ranked.filter((r) => r.coverage >= floor && r.coverage >= best * 0.75);
 }
@@ -94,18 +94,18 @@ function renderSystem(snapshot: KnowledgeSnapshot, offers: RankedOffer[], faq: F
  * The offers for a question. A follow-up that the catalog cannot answer alone ("а 5 мм сколько
  * стоит?") is searched together with the customer's previous message, which says what "it" is.
  */
-function offersFor(snapshot: KnowledgeSnapshot, question: string, history: ChatTurn[]): RankedOffer[] {
-  const offers = relevantOffers(snapshot, question, PROMPT_OFFERS, PROMPT_MIN_COVERAGE);
+async function offersFor(snapshot: KnowledgeSnapshot, question: string, history: ChatTurn[]): Promise<RankedOffer[]> {
+  const offers = await relevantOffers(snapshot, question, PROMPT_OFFERS, PROMPT_MIN_COVERAGE);
   const previous = [...history].reverse().find((t) => t.role === 'user')?.text;
   if ((offers[0]?.coverage ?? 0) >= 0.6 || !previous) return offers;
-  const combined = relevantOffers(snapshot, `${previous} ${question}`, PROMPT_OFFERS, PROMPT_MIN_COVERAGE);
+  const combined = await relevantOffers(snapshot, `${previous} ${question}`, PROMPT_OFFERS, PROMPT_MIN_COVERAGE);
   return (combined[0]?.coverage ?? 0) > (offers[0]?.coverage ?? 0) ? combined : offers;
 }
 
 /** Composes the turns for the model; see the module comment. */
-export function composePrompt(snapshot: KnowledgeSnapshot, input: { question: string; history: ChatTurn[] }, options: ComposeOptions): ChatTurn[] {
+export async function composePrompt(snapshot: KnowledgeSnapshot, input: { question: string; history: ChatTurn[] }, options: ComposeOptions): Promise<ChatTurn[]> {
   const budget = options.contextTokens - options.maxTokens;
-  const offers = offersFor(snapshot, input.question, input.history);
+  const offers = await offersFor(snapshot, input.question, input.history);
   const faq = searchFaq(snapshot.faq, snapshot.synonyms, input.question, PROMPT_FAQ).filter((h) => h.coverage >= PROMPT_FAQ_MIN_COVERAGE);
 
   // Shrink the grounding before giving up history entirely: fewer offers, then fewer FAQ answers.

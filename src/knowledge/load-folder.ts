@@ -43,6 +43,8 @@ export interface LoadFolderOptions {
   worker?: boolean;
   /** Told when the worker could not be used and the catalog was indexed on this thread. */
   onWorkerFailure?: (error: unknown) => void;
+  /** Told why the catalog thread died, before a new one is built. */
+  onCrash?: (error: unknown) => void;
 }
 
 async function readOptional(path: string): Promise<Buffer | undefined> {
@@ -121,7 +123,7 @@ export async function buildSnapshot(
   if (colorsText !== undefined) catalogKey += `|colors:${createHash('sha1').update(colorsText).digest('hex')}`;
   const index = options.previous?.catalogKey === catalogKey
     ? options.previous.catalog
-    : await indexCatalog(sources, { worker: options.worker ?? false, onWorkerFailure: options.onWorkerFailure, palette, early: options.earlyWorker });
+    : await indexCatalog(sources, { worker: options.worker ?? false, onWorkerFailure: options.onWorkerFailure, onCrash: options.onCrash, palette, early: options.earlyWorker });
   return { template, messages, handoff, faq, synonyms, catalog: index, catalogKey };
 }
 

@@ -14,9 +14,9 @@ const OFFERS_MIN_COVERAGE = 0.6;
 const OFFLINE_OFFERS = 5;
 
 /** The offline answer to a question, or null when the knowledge base has none good enough. */
-export function offlineAnswer(snapshot: KnowledgeSnapshot, question: string): string | null {
+export async function offlineAnswer(snapshot: KnowledgeSnapshot, question: string): Promise<string | null> {
   const faq = searchFaq(snapshot.faq, snapshot.synonyms, question, 1)[0];
-  const offers = relevantOffers(snapshot, question, OFFLINE_OFFERS, OFFERS_MIN_COVERAGE);
+  const offers = await relevantOffers(snapshot, question, OFFLINE_OFFERS, OFFERS_MIN_COVERAGE);
   const faqCoverage = faq && faq.coverage >= FAQ_MIN_COVERAGE ? faq.coverage : 0;
   const offerCoverage = offers[0]?.coverage ?? 0;
   if (faqCoverage === 0 && offers.length === 0) return null;

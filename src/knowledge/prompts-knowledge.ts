@@ -8,7 +8,6 @@ import { fetchCatalogFeed, type FetchedCatalog } from './catalog/feed.js';
 import { composePrompt } from './compose-prompt.js';
 import { hasFolderCatalog, loadPromptsFolder } from './load-folder.js';
 import { offlineAnswer } from './offline-answer.js';
-import { rankOffers } from './search/rank-offers.js';
 import { watchFolder, type FolderWatch } from './watch-folder.js';
 import type { KnowledgeBase, Logger } from '../core/ports.js';
 import type { KnowledgeSnapshot } from './snapshot.js';
@@ -65,7 +64,7 @@ export interface CatalogStatus {
 /** The knowledge base of a running process, with catalog search for the HTTP API. */
 export type PromptsKnowledge = KnowledgeBase & {
   /** The best offers for a query, best first. */
-  searchCatalog(query: string, limit: number): CatalogHit[];
+  searchCatalog(query: string, limit: number): Promise<CatalogHit[]>;
   /** The catalog's last load. */
   catalogStatus(): CatalogStatus;
   /** Stops watching and refreshing. */
@@ -95,7 +94,8 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
   const external = (): { source: CatalogSource; key: string } | undefined => feed && { source: feed.source, key: feed.key };
   const load = {
     worker: options.indexInWorker ?? true,
-    onWorkerFailure: (error: unknown) => logger.warn({ err: error }, 'catalog indexing worker failed; indexing on the main thread'),
+    onWorkerFailure: (error: unknown) => logger.warn({ err: error }, 'catalog thread failed to start; indexing and searching on the main thread'),
+    onCrash: (error: unknown) => logger.error({ err: error }, 'catalog thread died; building a new one and asking it the searches in flight'),
   };
   const withoutFeed = async (): Promise<FetchedCatalog | undefined> =>
     (await hasFolderCatalog(promptsDir)) ? undefined : { source: { name: 'empty', catalog: { shop: {}, offers: [] } }, key: 'empty' };
@@ -120,19 +120,21 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
     feed = await withoutFeed();
     current = await loadPromptsFolder(promptsDir, { external: external(), ...load });
   }
-  logger.info({ promptsDir, offers: current.catalog.offers.size, faq: current.faq.entries.length }, 'prompts folder loaded');
+  logger.info({ promptsDir, offers: current.catalog.size, faq: current.faq.entries.length }, 'prompts folder loaded');
 
   const loadAgain = async (reason: string): Promise<KnowledgeInvalidError | undefined> => {
     try {
       // The new snapshot replaces the old one in one assignment once it is complete: searches
       // meanwhile keep using the old index.
-      const previousKey = current.catalogKey;
-      current = await loadPromptsFolder(promptsDir, { previous: current, external: external(), ...load });
-      if (current.catalogKey !== previousKey) {
+      const previous = current;
+      current = await loadPromptsFolder(promptsDir, { previous, external: external(), ...load });
+      if (current.catalogKey !== previous.catalogKey) {
         catalogLoadedAt = now();
         catalogError = undefined;
       }
-      logger.info({ reason, offers: current.catalog.offers.size, faq: current.faq.entries.length }, 'prompts reloaded');
+      // The replaced catalog's thread ends once the searches already sent to it are answered.
+      if (current.catalog !== previous.catalog) previous.catalog.close();
+      logger.info({ reason, offers: current.catalog.size, faq: current.faq.entries.length }, 'prompts reloaded');
       return undefined;
     } catch (error) {
       if (!(error instanceof KnowledgeInvalidError)) throw error;
@@ -198,7 +200,7 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
     searchCatalog: (query, limit) => searchHits(snapshot(), query, limit),
     catalogStatus: () => ({
       source: feed && feed.key !== 'empty' ? 'feed' : 'folder',
-      offers: current.catalog.offers.size,
+      offers: current.catalog.size,
       loadedAt: catalogLoadedAt,
       ...(catalogError ? { lastError: catalogError } : {}),
     }),
@@ -207,13 +209,14 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
       clearTimeout(timer);
       await watcher?.close();
       await queue;
+      current.catalog.close();
     },
   };
 }
 
 /** Catalog search results in the public shape. */
-export function searchHits(snapshot: KnowledgeSnapshot, query: string, limit: number): CatalogHit[] {
-  return rankOffers(snapshot.catalog, snapshot.synonyms, query, limit).map(({ offer, score }) => ({
+export async function searchHits(snapshot: KnowledgeSnapshot, query: string, limit: number): Promise<CatalogHit[]> {
+  return (await snapshot.catalog.rank(snapshot.synonyms, query, limit)).map(({ offer, score }) => ({
     id: offer.id,
     name: offer.name,
     url: offer.url,

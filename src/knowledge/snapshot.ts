@@ -1,5 +1,5 @@
 /** One consistent, validated version of the prompts folder: what every knowledge call reads. */
-import type { CatalogIndex } from './search/catalog-index.js';
+import type { SearchableCatalog } from './search/searchable-catalog.js';
 import type { FaqIndex } from './search/faq-index.js';
 import type { Synonyms } from './search/synonyms.js';
 import type { HandoffPhrases } from './folder/handoff.js';
@@ -13,7 +13,7 @@ export interface KnowledgeSnapshot {
   handoff: HandoffPhrases;
   faq: FaqIndex;
   synonyms: Synonyms;
-  catalog: CatalogIndex;
+  catalog: SearchableCatalog;
   /** Identifies the catalog text the index was built from, so an unchanged catalog is not re-indexed. */
   catalogKey: string;
 }

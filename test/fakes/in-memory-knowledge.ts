@@ -26,11 +26,11 @@ export class InMemoryKnowledge implements KnowledgeBase {
     this.systemPrompt = options.systemPrompt ?? 'You are the shop assistant.';
   }
 
-  composePrompt(input: { question: string; history: ChatTurn[] }): ChatTurn[] {
+  async composePrompt(input: { question: string; history: ChatTurn[] }): Promise<ChatTurn[]> {
     return [{ role: 'system', text: this.systemPrompt }, ...input.history, { role: 'user', text: input.question }];
   }
 
-  offlineAnswer(question: string): string | null {
+  async offlineAnswer(question: string): Promise<string | null> {
     return this.options.offlineAnswer?.(question) ?? null;
   }
 

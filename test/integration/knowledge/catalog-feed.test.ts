@@ -50,15 +50,15 @@ afterEach(async () => {
 const start = (): Promise<PromptsKnowledge> =>
   createPromptsKnowledge({ promptsDir: 'prompts', logger, catalogUrl: url, catalogRefreshMinutes: 50 / 60_000, watch: false });
 
-const ids = (k: PromptsKnowledge, q: string): string[] => k.searchCatalog(q, 5).map((h) => h.id);
+const ids = async (k: PromptsKnowledge, q: string): Promise<string[]> => (await k.searchCatalog(q, 5)).map((h) => h.id);
 const failures = (): number => logger.withMessage('catalog feed refresh failed; the last good catalog stays in use').length;
 
 describe('the catalog feed at CATALOG_URL', () => {
   it('replaces the folder catalog at start', async () => {
     knowledge = await start();
 
-    expect(ids(knowledge, 'синяя пленка')).toEqual(['feed-1']);
-    expect(ids(knowledge, 'оракал 641')).toEqual([]);
+    expect(await ids(knowledge, 'синяя пленка')).toEqual(['feed-1']);
+    expect(await ids(knowledge, 'оракал 641')).toEqual([]);
   });
 
   it('picks up a changed feed on refresh', async () => {
@@ -66,7 +66,7 @@ describe('the catalog feed at CATALOG_URL', () => {
 
     state.body = feed([['feed-1', 'Пленка из фида синяя', 500], ['feed-2', 'Баннер из фида 510 г/м2', 200]]);
 
-    await waitFor(() => ids(knowledge!, 'баннер 510').includes('feed-2'), 10_000, { what: 'the new feed offer' });
+    await waitFor(async () => (await ids(knowledge!, 'баннер 510')).includes('feed-2'), 10_000, { what: 'the new feed offer' });
   });
 
   it('answers searches from the old catalog while a refreshed feed is indexed, then from the new one at once', async () => {
@@ -78,7 +78,7 @@ describe('the catalog feed at CATALOG_URL', () => {
     // The event loop keeps turning while the worker indexes: every turn searches once.
     const seen: string[] = [];
     await waitFor(async () => {
-      seen.push(knowledge!.searchCatalog('синяя пленка', 1)[0]?.id ?? 'none');
+      seen.push((await knowledge!.searchCatalog('синяя пленка', 1))[0]?.id ?? 'none');
       await new Promise((resolve) => setImmediate(resolve));
       return seen.at(-1) === 'feed-new';
     }, 100_000, { what: 'the refreshed feed', intervalMs: 1 }).catch((error: unknown) => {
@@ -97,11 +97,11 @@ describe('the catalog feed at CATALOG_URL', () => {
     state.status = 500;
     state.body = 'oops';
     await waitFor(() => failures() >= 2, 10_000, { what: 'two failed refreshes' });
-    expect(ids(knowledge, 'синяя пленка')).toEqual(['feed-1']);
+    expect(await ids(knowledge, 'синяя пленка')).toEqual(['feed-1']);
 
     state.status = 200;
     state.body = feed([['feed-3', 'Пленка новая красная', 700]]);
-    await waitFor(() => ids(knowledge!, 'красная пленка').includes('feed-3'), 10_000);
+    await waitFor(async () => (await ids(knowledge!, 'красная пленка')).includes('feed-3'), 10_000);
   });
 
   it('keeps the last good catalog when the feed is malformed, logging the line', async () => {
@@ -112,7 +112,7 @@ describe('the catalog feed at CATALOG_URL', () => {
     const entry = await waitFor(() => logger.withMessage('catalog feed refresh failed; the last good catalog stays in use')[0], 10_000);
     expect(entry.fields).toMatchObject({ file: url, offerId: 'feed-1' });
     expect(entry.fields.line).toEqual(expect.any(Number));
-    expect(ids(knowledge, 'синяя пленка')).toEqual(['feed-1']);
+    expect(await ids(knowledge, 'синяя пленка')).toEqual(['feed-1']);
   });
 
   it('reads a windows-1251 CSV feed', async () => {
@@ -125,7 +125,7 @@ describe('the catalog feed at CATALOG_URL', () => {
 
     knowledge = await start();
 
-    expect(ids(knowledge, 'пленка csv')).toEqual(['feed-csv']);
+    expect(await ids(knowledge, 'пленка csv')).toEqual(['feed-csv']);
   });
 
   it('falls back to the folder catalog when the feed is down at start', async () => {
@@ -133,8 +133,8 @@ describe('the catalog feed at CATALOG_URL', () => {
 
     knowledge = await start();
 
-    expect(ids(knowledge, 'оракал 641 синий')).toContain('oracal-641-g-051-126');
+    expect(await ids(knowledge, 'оракал 641 синий')).toContain('oracal-641-g-051-126');
     state.status = 200;
-    await waitFor(() => ids(knowledge!, 'синяя пленка').includes('feed-1'), 10_000, { what: 'the feed after it came back' });
+    await waitFor(async () => (await ids(knowledge!, 'синяя пленка')).includes('feed-1'), 10_000, { what: 'the feed after it came back' });
   });
 });

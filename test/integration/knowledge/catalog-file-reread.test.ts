@@ -22,6 +22,6 @@ describe('a catalog file moved to the indexing worker', () => {
 
     const index = await indexCatalog([taken], { worker: false });
 
-    expect(index.offers.size).toBe((await indexCatalog([{ name: path, text: catalogYml() }], { worker: false })).offers.size);
+    expect(index.size).toBe((await indexCatalog([{ name: path, text: catalogYml() }], { worker: false })).size);
   });
 });

@@ -44,7 +44,7 @@ describe('hot reload of the prompts folder', () => {
 
     await edit('catalog.yml', (t) => t.replace('</offers>', offer));
 
-    await waitFor(() => knowledge.searchCatalog('пленка хамелеон', 1)[0]?.id === 'new-film', 15_000, { what: 'the new offer' });
+    await waitFor(async () => (await knowledge.searchCatalog('пленка хамелеон', 1))[0]?.id === 'new-film', 15_000, { what: 'the new offer' });
   });
 
   it('refuses broken YAML with its file and line, and keeps the last good texts', async () => {
@@ -66,10 +66,10 @@ describe('hot reload of the prompts folder', () => {
     await edit('catalog.yml', (t) => t.replace(/<offers>[\s\S]*<\/offers>/, '<offers>\n    </offers>'));
 
     await waitFor(() => refusals().some((r) => String(r.reason).includes('the catalog has no offers')), 15_000);
-    const [system] = knowledge.composePrompt({ question: 'синие пленки для плоттера', history: [] });
+    const [system] = await knowledge.composePrompt({ question: 'синие пленки для плоттера', history: [] });
     expect(system!.text).not.toContain('{{');
     expect(system!.text).toContain('Пленка Oracal 641 051 синий');
-    expect(knowledge.searchCatalog('пвх 3 мм', 1)).toHaveLength(1);
+    expect(await knowledge.searchCatalog('пвх 3 мм', 1)).toHaveLength(1);
   });
 
   it('applies a good edit after a refused one', async () => {
@@ -88,7 +88,7 @@ describe('hot reload of the prompts folder', () => {
     await edit('system.md', (t) => `${t}\nХОРОШАЯ ПРАВКА ПРОМПТА\n`);
     await edit('catalog.yml', (t) => t.replace('</offers>', offer));
     await waitFor(
-      () => knowledge.text('greeting') === 'Хорошая правка.' && knowledge.searchCatalog('пленка сапфир лазурная', 1)[0]?.id === 'good-edit',
+      async () => knowledge.text('greeting') === 'Хорошая правка.' && (await knowledge.searchCatalog('пленка сапфир лазурная', 1))[0]?.id === 'good-edit',
       15_000,
       { what: 'the good edit applied' },
     );
@@ -102,15 +102,15 @@ describe('hot reload of the prompts folder', () => {
     await waitFor(() => refusals().length > 1, 10_000, { what: 'a second refusal' });
 
     expect(knowledge.text('greeting')).toBe('Хорошая правка.');
-    const [system] = knowledge.composePrompt({ question: 'пленка сапфир лазурная', history: [] });
+    const [system] = await knowledge.composePrompt({ question: 'пленка сапфир лазурная', history: [] });
     expect(system!.text).toContain('ХОРОШАЯ ПРАВКА ПРОМПТА');
     expect(system!.text).not.toContain('{{');
-    expect(knowledge.searchCatalog('пленка сапфир лазурная', 1)[0]?.id).toBe('good-edit');
+    expect((await knowledge.searchCatalog('пленка сапфир лазурная', 1))[0]?.id).toBe('good-edit');
   });
 
   it('applies neither change of a burst that edits two files, one validly and one broken', async () => {
     const before = { greeting: knowledge.text('greeting'), help: knowledge.text('help') };
-    const [systemBefore] = knowledge.composePrompt({ question: 'адрес', history: [] });
+    const [systemBefore] = await knowledge.composePrompt({ question: 'адрес', history: [] });
 
     await Promise.all([
       edit('system.md', (t) => `${t}\nПРАВКА ИЗ ПОЛОВИНЧАТОЙ ПАЧКИ\n`),
@@ -120,7 +120,7 @@ describe('hot reload of the prompts folder', () => {
 
     expect(knowledge.text('greeting')).toBe(before.greeting);
     expect(knowledge.text('help')).toBe(before.help);
-    const [system] = knowledge.composePrompt({ question: 'адрес', history: [] });
+    const [system] = await knowledge.composePrompt({ question: 'адрес', history: [] });
     expect(system!.text).not.toContain('ПРАВКА ИЗ ПОЛОВИНЧАТОЙ ПАЧКИ');
     expect(system!.text).toBe(systemBefore!.text);
   });

@@ -178,8 +178,8 @@ export function chatApiContract(backend: Backend): void {
     }
 
     /** What the visitor gets when the model cannot be used: an offline answer from the knowledge base, or the fallback text. */
-    function offlineOutcome(question: string): string {
-      return app.deps.knowledge.offlineAnswer(question) ?? app.deps.knowledge.text('fallback');
+    async function offlineOutcome(question: string): Promise<string> {
+      return (await app.deps.knowledge.offlineAnswer(question)) ?? app.deps.knowledge.text('fallback');
     }
 
     async function isPending(messageId: number): Promise<{ conversationId: string; messageId: string } | undefined> {
@@ -531,7 +531,7 @@ export function chatApiContract(backend: Backend): void {
         const id = await send(visitor, text);
         const replies = await collectReplies(visitor.token, 1, { timeoutMs: 20_000 });
 
-        expect(replies.map((r) => ({ message: r.message, user: r.user }))).toEqual([{ message: offlineOutcome(text), user: 'GPT' }]);
+        expect(replies.map((r) => ({ message: r.message, user: r.user }))).toEqual([{ message: await offlineOutcome(text), user: 'GPT' }]);
         expect(requestsFor(visitor)).toHaveLength(LIMITS.LLM_RETRY_ATTEMPTS);
         expect(await isPending(id)).toBeUndefined();
       });
@@ -557,7 +557,7 @@ export function chatApiContract(backend: Backend): void {
         await send(visitor, text);
         const replies = await collectReplies(visitor.token, 1);
 
-        expect(replies.map((r) => r.message)).toEqual([offlineOutcome(text)]);
+        expect(replies.map((r) => r.message)).toEqual([await offlineOutcome(text)]);
         expect(requestsFor(visitor)).toHaveLength(1);
       });
 
@@ -570,7 +570,7 @@ export function chatApiContract(backend: Backend): void {
         await send(visitor, text);
         const replies = await collectReplies(visitor.token, 1);
 
-        expect(replies.map((r) => r.message)).toEqual([offlineOutcome(text)]);
+        expect(replies.map((r) => r.message)).toEqual([await offlineOutcome(text)]);
         expect(replies[0]?.message).not.toContain(withheld);
         expect(requestsFor(visitor)).toHaveLength(1);
       });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { KnowledgeInvalidError } from '../../../src/knowledge/errors.js';
 import { parseColors } from '../../../src/knowledge/folder/colors.js';
 import { indexCatalog } from '../../../src/knowledge/search/index-catalog.js';
-import { rankOffers } from '../../../src/knowledge/search/rank-offers.js';
+import { CatalogThread } from '../../../src/knowledge/search/catalog-thread.js';
+import type { SearchableCatalog } from '../../../src/knowledge/search/searchable-catalog.js';
 import { buildSynonyms } from '../../../src/knowledge/search/synonyms.js';
 import { catalogYml } from './fixtures.js';
 
@@ -12,20 +13,53 @@ const extra = `
 <offer id="lam-m"><url>https://shop.example/lam-m</url><price>7700</price><currencyId>RUB</currencyId><categoryId>11</categoryId><name>Oraguard 210 M ламинирующая пленка матовая</name></offer>
 <offer id="perf"><url>https://shop.example/perf</url><price>21800</price><currencyId>RUB</currencyId><categoryId>11</categoryId><name>Перфорированная пленка One Way Vision 1,37x50 м</name></offer>`;
 const source = { name: 'catalog.yml', text: catalogYml(extra) };
-const ids = (index: Awaited<ReturnType<typeof indexCatalog>>, q: string, n = 3): string[] => rankOffers(index, synonyms, q, n).map((r) => r.offer.id);
+const ids = async (index: SearchableCatalog, q: string, n = 3): Promise<string[]> => (await index.rank(synonyms, q, n)).map((r) => r.offer.id);
 
 describe('catalog indexing', () => {
-  it('builds in a worker thread the same index as on the main thread', async () => {
+  it('builds and searches in the catalog thread as on the main thread', async () => {
     const failures: unknown[] = [];
     const inWorker = await indexCatalog([source], { worker: true, onWorkerFailure: (e) => failures.push(e) });
     const inThread = await indexCatalog([source], { worker: false });
-
-    expect(failures).toEqual([]);
-    expect(inWorker.offers.size).toBe(inThread.offers.size);
-    for (const q of ['синяя пленка oracal', 'пвх 3 мм', 'баннер до 200 рублей', 'оракал 641 красный']) {
-      expect(rankOffers(inWorker, synonyms, q, 5)).toEqual(rankOffers(inThread, synonyms, q, 5));
+    try {
+      expect(failures).toEqual([]);
+      expect(inWorker).toBeInstanceOf(CatalogThread);
+      expect(inWorker.size).toBe(inThread.size);
+      expect(inWorker.shop).toEqual(inThread.shop);
+      for (const q of ['синяя пленка oracal', 'пвх 3 мм', 'баннер до 200 рублей', 'оракал 641 красный', 'плекс 3 мм']) {
+        const ranked = await inWorker.rank(synonyms, q, 5);
+        expect(ranked.length).toBeGreaterThan(0);
+        expect(ranked).toEqual(await inThread.rank(synonyms, q, 5));
+      }
+    } finally {
+      inWorker.close();
     }
-    expect(inWorker.offers.offer(0)).toEqual(inThread.offers.offer(0));
+  });
+
+  it('searches the thread with the synonyms each search names, more lists than the thread keeps included', async () => {
+    const catalog = await indexCatalog([source], { worker: true });
+    const local = await indexCatalog([source], { worker: false });
+    // "плекс" finds acrylic only through the synonym group; six lists, three of them with it.
+    const lists = Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? synonyms : buildSynonyms([[`слово${i}`, `другое${i}`]])));
+    try {
+      for (let round = 0; round < 2; round++) {
+        const answers = await Promise.all(lists.map((list) => catalog.rank(list, 'плекс', 3)));
+        const expected = await Promise.all(lists.map((list) => local.rank(list, 'плекс', 3)));
+        expect(answers).toEqual(expected);
+        expect(answers.map((ranked) => ranked.some((r) => r.offer.id === 'acryl-3'))).toEqual([true, false, true, false, true, false]);
+      }
+    } finally {
+      catalog.close();
+    }
+  });
+
+  it('answers the searches asked before it was closed, and refuses later ones', async () => {
+    const catalog = await indexCatalog([source], { worker: true });
+    const asked = ['пвх 3 мм', 'синяя пленка oracal', 'баннер'].map((q) => catalog.rank(synonyms, q, 3));
+
+    catalog.close();
+
+    for (const answer of await Promise.all(asked)) expect(answer.length).toBeGreaterThan(0);
+    await expect(catalog.rank(synonyms, 'пвх 3 мм', 3)).rejects.toThrow(/replaced or closed/);
   });
 
   it('reports an invalid catalog found in the worker with its file, line and offer', async () => {
@@ -40,15 +74,15 @@ describe('catalog indexing', () => {
   it('meets a colloquial or verb form of a trade word by its known beginning', async () => {
     const index = await indexCatalog([source], { worker: false });
 
-    expect(ids(index, 'ламинашка матовая', 1)).toEqual(['lam-m']);
-    expect(ids(index, 'перфорка на стекло', 1)).toEqual(['perf']);
+    expect(await ids(index, 'ламинашка матовая', 1)).toEqual(['lam-m']);
+    expect(await ids(index, 'перфорка на стекло', 1)).toEqual(['perf']);
   });
 
   it('prefers a synonym spelled as typed over one a typo away, and knows a material\'s colour word', async () => {
     const index = await indexCatalog([source], { worker: false });
 
-    expect(ids(index, 'плекс 3 мм', 2)).toEqual(expect.arrayContaining(['acryl-3']));
-    expect(ids(index, 'белое оргстекло 3 мм', 1)).toEqual(['opal-3']);
+    expect(await ids(index, 'плекс 3 мм', 2)).toEqual(expect.arrayContaining(['acryl-3']));
+    expect(await ids(index, 'белое оргстекло 3 мм', 1)).toEqual(['opal-3']);
   });
 });
 
@@ -60,8 +94,12 @@ describe('colour file', () => {
     const withWord = await indexCatalog([named], { worker: true, palette: spec });
     const withoutWord = await indexCatalog([named], { worker: false });
 
-    expect(ids(withWord, 'красная пленка oracal', 3)).toContain('card');
-    expect(ids(withoutWord, 'красная пленка oracal', 3)).not.toContain('card');
+    try {
+      expect(await ids(withWord, 'красная пленка oracal', 3)).toContain('card');
+      expect(await ids(withoutWord, 'красная пленка oracal', 3)).not.toContain('card');
+    } finally {
+      withWord.close();
+    }
   });
 
   it('refuses a colour file with a family that is not a list of words, naming the line', () => {

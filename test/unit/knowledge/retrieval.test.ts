@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rankOffers } from '../../../src/knowledge/search/rank-offers.js';
+import { LocalCatalog } from '../../../src/knowledge/search/searchable-catalog.js';
 import type { KnowledgeSnapshot } from '../../../src/knowledge/snapshot.js';
 import { fixtureSnapshot } from './fixtures.js';
 
@@ -8,7 +9,12 @@ beforeAll(async () => {
   snapshot = await fixtureSnapshot();
 });
 
-const top = (question: string, n = 3): string[] => rankOffers(snapshot.catalog, snapshot.synonyms, question, n).map((r) => r.offer.id);
+// The fixture's catalog is indexed on this thread, so the ranking can be read synchronously.
+const index = () => {
+  if (!(snapshot.catalog instanceof LocalCatalog)) throw new Error('the fixture snapshot should search on this thread');
+  return snapshot.catalog.index;
+};
+const top = (question: string, n = 3): string[] => rankOffers(index(), snapshot.synonyms, question, n).map((r) => r.offer.id);
 
 describe('catalog retrieval', () => {
   it('understands Russian word forms (morphology)', () => {
