@@ -10,7 +10,7 @@ import { KnowledgeInvalidError } from '../errors.js';
 import type { PaletteSpec } from '../query/colors.js';
 import { parseCatalogSources, type CatalogSource } from '../catalog/load-catalog.js';
 import { copyInSlices } from '../catalog/in-slices.js';
-import { buildCatalogIndex, transferList, type CatalogIndexData } from './catalog-index.js';
+import { buildCatalogIndex, openCatalogIndex, transferList, type CatalogIndexData } from './catalog-index.js';
 import { CatalogThread, type ReadyThread } from './catalog-thread.js';
 import type { IndexJob, IndexReply, OpenJob } from './catalog-worker.js';
 import { LocalCatalog, type SearchableCatalog } from './searchable-catalog.js';
@@ -28,7 +28,16 @@ export interface IndexCatalogOptions {
   early?: EarlyIndexWorker;
   /** Told why the catalog thread died, before a new one is built. */
   onCrash?: (error: unknown) => void;
+  /** Sources from this size on are searched in a thread of their own. @defaultValue 4 MB */
+  searchThreadFromBytes?: number;
 }
+
+/**
+ * From this size (about 5,000 offers) a catalog is searched in its own thread. A smaller one's
+ * broadest search takes a few milliseconds here, less than a thread's round trip and its
+ * 30 MB of memory are worth.
+ */
+const SEARCH_THREAD_FROM_BYTES = 4 * 2 ** 20;
 
 /**
  * The search thread's heap: its garbage is a search's scratch arrays. An 8 MB young generation
@@ -84,10 +93,12 @@ export class EarlyIndexWorker {
  */
 export async function indexCatalog(sources: CatalogSource[], options: IndexCatalogOptions = {}): Promise<SearchableCatalog> {
   if (options.worker !== false) {
+    const threaded = sourceBytes(sources) >= (options.searchThreadFromBytes ?? SEARCH_THREAD_FROM_BYTES);
     try {
-      const build = async (indexer?: Worker): Promise<ReadyThread> => searchThread(
-        runIndexJob({ kind: 'index', sources: await movable(sources), palette: options.palette }, indexer),
-      );
+      const indexed = async (indexer?: Worker): Promise<CatalogIndexData> =>
+        runIndexJob({ kind: 'index', sources: await movable(sources), palette: options.palette }, indexer);
+      if (!threaded) return new LocalCatalog(openCatalogIndex(await indexed(options.early?.take())));
+      const build = (indexer?: Worker): Promise<ReadyThread> => searchThread(indexed(indexer));
       // A thread rebuilt after a crash reads the same files again: should they have changed
       // meanwhile, the folder's watcher reloads the knowledge base anyway.
       return new CatalogThread(await build(options.early?.take()), () => build(), options.onCrash);
@@ -97,6 +108,10 @@ export async function indexCatalog(sources: CatalogSource[], options: IndexCatal
     }
   }
   return new LocalCatalog(await buildCatalogIndex(await parseCatalogSources(await movable(sources)), options.palette));
+}
+
+function sourceBytes(sources: CatalogSource[]): number {
+  return sources.reduce((sum, s) => sum + (s.bytes?.byteLength ?? s.text?.length ?? 0), 0);
 }
 
 /**

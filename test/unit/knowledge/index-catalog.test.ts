@@ -3,7 +3,7 @@ import { KnowledgeInvalidError } from '../../../src/knowledge/errors.js';
 import { parseColors } from '../../../src/knowledge/folder/colors.js';
 import { indexCatalog } from '../../../src/knowledge/search/index-catalog.js';
 import { CatalogThread } from '../../../src/knowledge/search/catalog-thread.js';
-import type { SearchableCatalog } from '../../../src/knowledge/search/searchable-catalog.js';
+import { LocalCatalog, type SearchableCatalog } from '../../../src/knowledge/search/searchable-catalog.js';
 import { buildSynonyms } from '../../../src/knowledge/search/synonyms.js';
 import { catalogYml } from './fixtures.js';
 
@@ -18,7 +18,7 @@ const ids = async (index: SearchableCatalog, q: string, n = 3): Promise<string[]
 describe('catalog indexing', () => {
   it('builds and searches in the catalog thread as on the main thread', async () => {
     const failures: unknown[] = [];
-    const inWorker = await indexCatalog([source], { worker: true, onWorkerFailure: (e) => failures.push(e) });
+    const inWorker = await indexCatalog([source], { worker: true, searchThreadFromBytes: 0, onWorkerFailure: (e) => failures.push(e) });
     const inThread = await indexCatalog([source], { worker: false });
     try {
       expect(failures).toEqual([]);
@@ -35,8 +35,20 @@ describe('catalog indexing', () => {
     }
   });
 
+  it('searches a small catalog indexed in a worker on this thread, as a thread would not pay its way', async () => {
+    const small = await indexCatalog([source], { worker: true });
+    const threaded = await indexCatalog([source], { worker: true, searchThreadFromBytes: source.text.length });
+    try {
+      expect(small).toBeInstanceOf(LocalCatalog);
+      expect(threaded).toBeInstanceOf(CatalogThread);
+      expect(await small.rank(synonyms, 'пвх 3 мм', 5)).toEqual(await threaded.rank(synonyms, 'пвх 3 мм', 5));
+    } finally {
+      threaded.close();
+    }
+  });
+
   it('searches the thread with the synonyms each search names, more lists than the thread keeps included', async () => {
-    const catalog = await indexCatalog([source], { worker: true });
+    const catalog = await indexCatalog([source], { worker: true, searchThreadFromBytes: 0 });
     const local = await indexCatalog([source], { worker: false });
     // "плекс" finds acrylic only through the synonym group; six lists, three of them with it.
     const lists = Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? synonyms : buildSynonyms([[`слово${i}`, `другое${i}`]])));
@@ -53,7 +65,7 @@ describe('catalog indexing', () => {
   });
 
   it('answers the searches asked before it was closed, and refuses later ones', async () => {
-    const catalog = await indexCatalog([source], { worker: true });
+    const catalog = await indexCatalog([source], { worker: true, searchThreadFromBytes: 0 });
     const asked = ['пвх 3 мм', 'синяя пленка oracal', 'баннер'].map((q) => catalog.rank(synonyms, q, 3));
 
     catalog.close();
@@ -91,7 +103,7 @@ describe('colour file', () => {
     const spec = parseColors('families:\n  red: [красный, кардинал]\n  blue: [синий]\nneighbours: []\n', 'colors.yml');
     const named = { name: 'catalog.yml', text: catalogYml('<offer id="card"><url>https://shop.example/card</url><price>900</price><currencyId>RUB</currencyId><categoryId>11</categoryId><name>Пленка Oracal 641 кардинал</name></offer>') };
 
-    const withWord = await indexCatalog([named], { worker: true, palette: spec });
+    const withWord = await indexCatalog([named], { worker: true, searchThreadFromBytes: 0, palette: spec });
     const withoutWord = await indexCatalog([named], { worker: false });
 
     try {
