@@ -4,7 +4,8 @@ import { parseFaq } from '../../../src/knowledge/folder/faq.js';
 import { buildHandoffPhrases, parseHandoff } from '../../../src/knowledge/folder/handoff.js';
 import { parseMessages } from '../../../src/knowledge/folder/messages.js';
 import { parseSynonyms } from '../../../src/knowledge/search/synonyms.js';
-import { HANDOFF_YML, MESSAGES_YML, fixtureSnapshot } from './fixtures.js';
+import { buildSnapshot } from '../../../src/knowledge/load-folder.js';
+import { HANDOFF_YML, MESSAGES_YML, catalogYml, fixtureSnapshot, fixtureTexts } from './fixtures.js';
 
 function problem(fn: () => unknown): string {
   try {
@@ -84,5 +85,17 @@ describe('the folder', () => {
   it('is refused without a catalog or with a missing file', async () => {
     await expect(fixtureSnapshot({ 'catalog.yml': undefined })).rejects.toThrow('prompts/catalog.yml: no catalog');
     await expect(fixtureSnapshot({ 'handoff.yml': undefined })).rejects.toThrow('prompts/handoff.yml: the file is missing');
+  });
+
+  it('names the broken file, not the catalog indexed meanwhile, and names a broken catalog when it is the only fault', async () => {
+    const brokenCatalog = catalogYml('<offer id="bad"><url>not a url</url><price>1</price><currencyId>RUB</currencyId><categoryId>11</categoryId><name>x</name></offer>');
+    for (const worker of [false, true]) {
+      // The catalog is indexed while the other files are parsed: its failure must neither win over
+      // nor escape (as an unhandled rejection, which fails this run) the broken messages.yml.
+      await expect(buildSnapshot('prompts', fixtureTexts({ 'messages.yml': 'greeting: [', 'catalog.yml': brokenCatalog }), { worker }))
+        .rejects.toThrow(/prompts\/messages\.yml/);
+      await expect(buildSnapshot('prompts', fixtureTexts({ 'catalog.yml': brokenCatalog }), { worker })).rejects.toMatchObject({ offerId: 'bad' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 });
