@@ -90,8 +90,8 @@ describe('the folder', () => {
   it('names the broken file, not the catalog indexed meanwhile, and names a broken catalog when it is the only fault', async () => {
     const brokenCatalog = catalogYml('<offer id="bad"><url>not a url</url><price>1</price><currencyId>RUB</currencyId><categoryId>11</categoryId><name>x</name></offer>');
     for (const worker of [false, true]) {
-      // The catalog is indexed while the other files are parsed: its failure must neither win over
-      // nor escape (as an unhandled rejection, which fails this run) the broken messages.yml.
+      // A catalog failure must neither win over the broken messages.yml nor escape as an
+      // unhandled rejection (which fails this run), whichever thread indexes it.
       await expect(buildSnapshot('prompts', fixtureTexts({ 'messages.yml': 'greeting: [', 'catalog.yml': brokenCatalog }), { worker }))
         .rejects.toThrow(/prompts\/messages\.yml/);
       await expect(buildSnapshot('prompts', fixtureTexts({ 'catalog.yml': brokenCatalog }), { worker })).rejects.toMatchObject({ offerId: 'bad' });
