@@ -28,8 +28,12 @@ interface PendingSearch {
   reject(error: Error): void;
 }
 
-/** Synonym lists the thread keeps; the same number as the worker's `KEPT_SYNONYMS`. */
-const KEPT_SYNONYMS = 4;
+/**
+ * Synonym lists a search thread keeps, the newest; the handle mirrors which ones, to send a list
+ * again only when the thread no longer has it. A reload that changes the list is followed by
+ * searches with the new one only.
+ */
+export const KEPT_SYNONYMS = 4;
 
 export class CatalogThread implements SearchableCatalog {
   readonly shop: ShopInfo;

@@ -11,6 +11,7 @@ import { KnowledgeInvalidError } from '../errors.js';
 import type { PaletteSpec } from '../query/colors.js';
 import { readCatalogSources, type CatalogSource } from '../catalog/load-catalog.js';
 import { CatalogIndexBuilder, openCatalogIndex, transferList, type CatalogIndex, type CatalogIndexData } from './catalog-index.js';
+import { KEPT_SYNONYMS } from './catalog-thread.js';
 import { rankOffers, type RankedOffer } from './rank-offers.js';
 import type { Synonyms } from './synonyms.js';
 
@@ -39,9 +40,6 @@ export type SearchRequest =
 
 /** The answer to a search, by its id. */
 export type SearchReply = { id: number; ranked: RankedOffer[] } | { id: number; error: string };
-
-/** Synonym lists kept: a reload that changes them is followed by searches with the new one only. */
-const KEPT_SYNONYMS = 4;
 
 async function index(job: IndexJob): Promise<void> {
   try {

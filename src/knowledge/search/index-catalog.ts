@@ -61,7 +61,7 @@ export class EarlyIndexWorker {
   constructor() {
     try {
       this.worker = startWorker('catalog-worker');
-      // Until taken, a failed start is only noted: `take` then gives none, and `runWorker`
+      // Until taken, a failed start is only noted: `take` then gives none, and `runIndexJob`
       // starts one of its own, which fails as this one did and falls back to this thread.
       this.worker.on('error', this.fail).on('exit', this.fail).unref();
     } catch {
@@ -107,7 +107,12 @@ export async function indexCatalog(sources: CatalogSource[], options: IndexCatal
       options.onWorkerFailure?.(error);
     }
   }
-  return new LocalCatalog(await buildCatalogIndex(await parseCatalogSources(await movable(sources)), options.palette));
+  return new LocalCatalog(await buildCatalogIndex(await parseCatalogSources(await withBytes(sources)), options.palette));
+}
+
+/** The sources with the bytes a failed worker took (now detached, empty) read again from their files. */
+async function withBytes(sources: CatalogSource[]): Promise<CatalogSource[]> {
+  return Promise.all(sources.map(async (s) => (s.path && s.bytes?.byteLength === 0 ? { ...s, bytes: await readFile(s.path) } : s)));
 }
 
 function sourceBytes(sources: CatalogSource[]): number {
@@ -120,11 +125,8 @@ function sourceBytes(sources: CatalogSource[]): number {
  * first, in slices.
  */
 async function movable(sources: CatalogSource[]): Promise<CatalogSource[]> {
-  return Promise.all(sources.map(async (s) => {
-    if (!s.bytes) return s;
-    if (!s.path) return { ...s, bytes: await copyInSlices(s.bytes) };
-    return s.bytes.byteLength === 0 ? { ...s, bytes: await readFile(s.path) } : s;
-  }));
+  const read = await withBytes(sources);
+  return Promise.all(read.map(async (s) => (s.bytes && !s.path ? { ...s, bytes: await copyInSlices(s.bytes) } : s)));
 }
 
 /**
