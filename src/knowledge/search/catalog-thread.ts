@@ -1,8 +1,9 @@
 /**
  * The main thread's handle on the catalog thread (`catalog-worker.ts`): sends it searches and
- * hands back its answers. Should the thread die (out of memory, a bug), a new one is built from
- * the same sources and the searches it was asked are asked again; the one it was working on
- * when it died twice is answered with an error rather than asked a third time.
+ * hands back its answers. Should the thread die (out of memory, a bug) or stop answering (a
+ * search that never ends), a new one is built from the same sources and the searches it was
+ * asked are asked again; the one it was working on when that happened twice is answered with an
+ * error rather than asked a third time.
  */
 import type { Worker } from 'node:worker_threads';
 import type { ShopInfo } from '../catalog/offer.js';
@@ -24,6 +25,8 @@ interface PendingSearch {
   limit: number;
   /** Threads that died while this search was the oldest one asked. */
   crashes: number;
+  /** When it was sent to the thread now running (performance.now()); unset while none runs. */
+  sentAt?: number;
   resolve(ranked: RankedOffer[]): void;
   reject(error: Error): void;
 }
@@ -34,6 +37,17 @@ interface PendingSearch {
  * searches with the new one only.
  */
 export const KEPT_SYNONYMS = 4;
+
+/** A search unanswered this long means the thread is stuck: it is ended and rebuilt as a dead one. */
+const SEARCH_TIMEOUT_MS = 10_000;
+
+/** What a handle is told, and how long it waits. */
+export interface CatalogThreadOptions {
+  /** Told why a thread died or was ended, before it is rebuilt. */
+  onCrash?: (error: unknown) => void;
+  /** @defaultValue 10 s */
+  timeoutMs?: number;
+}
 
 export class CatalogThread implements SearchableCatalog {
   readonly shop: ShopInfo;
@@ -47,18 +61,16 @@ export class CatalogThread implements SearchableCatalog {
   private nextVersion = 1;
   private held: number[] = [];
   private closing = false;
+  private watchdog?: NodeJS.Timeout;
+  private readonly onCrash: (error: unknown) => void;
+  private readonly timeoutMs: number;
 
-  /**
-   * @param rebuild builds a new thread from the same sources, when this one dies
-   * @param onCrash told why a thread died, before it is rebuilt
-   */
-  constructor(
-    ready: ReadyThread,
-    private readonly rebuild: () => Promise<ReadyThread>,
-    private readonly onCrash: (error: unknown) => void = () => undefined,
-  ) {
+  /** @param rebuild builds a new thread from the same sources, when this one dies */
+  constructor(ready: ReadyThread, private readonly rebuild: () => Promise<ReadyThread>, options: CatalogThreadOptions = {}) {
     this.shop = ready.shop;
     this.size = ready.size;
+    this.onCrash = options.onCrash ?? (() => undefined);
+    this.timeoutMs = options.timeoutMs ?? SEARCH_TIMEOUT_MS;
     this.attach(ready.worker);
   }
 
@@ -68,7 +80,10 @@ export class CatalogThread implements SearchableCatalog {
       const id = this.nextId++;
       this.pending.set(id, { synonyms, question, limit, crashes: 0, resolve, reject });
       // A thread with searches to answer keeps the process alive; an idle one does not.
-      if (this.pending.size === 1) this.worker?.ref();
+      if (this.pending.size === 1) {
+        this.worker?.ref();
+        this.watchdog = setInterval(() => this.checkStuck(), Math.min(1000, this.timeoutMs / 2)).unref();
+      }
       if (this.worker) this.send(id);
       else this.restart();
     });
@@ -102,6 +117,7 @@ export class CatalogThread implements SearchableCatalog {
       if (this.held.length > KEPT_SYNONYMS) this.held.shift();
     }
     this.post({ kind: 'rank', id, version, question: search.question, limit: search.limit });
+    search.sentAt = performance.now();
   }
 
   private post(request: SearchRequest): void {
@@ -115,14 +131,23 @@ export class CatalogThread implements SearchableCatalog {
     if ('error' in reply) search.reject(new Error(`catalog search failed: ${reply.error}`));
     else search.resolve(reply.ranked);
     if (this.pending.size > 0) return;
+    clearInterval(this.watchdog);
     if (this.closing) this.stop();
     else this.worker?.unref();
+  }
+
+  /** Ends a thread that has left its oldest search unanswered too long (the thread answers in order). */
+  private checkStuck(): void {
+    const oldest = this.pending.values().next().value;
+    if (!this.worker || oldest?.sentAt === undefined || performance.now() - oldest.sentAt < this.timeoutMs) return;
+    this.died(this.worker, new Error(`a catalog search went unanswered for ${this.timeoutMs} ms: the thread was ended as stuck`));
   }
 
   private died(worker: Worker, error: unknown): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
     void worker.terminate();
+    for (const search of this.pending.values()) search.sentAt = undefined;
     if (this.closing && this.pending.size === 0) return;
     this.onCrash(error);
     const oldest = this.pending.entries().next().value;
@@ -135,6 +160,7 @@ export class CatalogThread implements SearchableCatalog {
       }
     }
     if (this.pending.size > 0) this.restart();
+    else clearInterval(this.watchdog);
   }
 
   /** Builds a new thread, once at a time; when that fails, the searches waiting for it fail. */
@@ -150,6 +176,7 @@ export class CatalogThread implements SearchableCatalog {
         const failure = new Error(`the catalog thread could not be rebuilt: ${error instanceof Error ? error.message : String(error)}`);
         for (const search of this.pending.values()) search.reject(failure);
         this.pending.clear();
+        clearInterval(this.watchdog);
       },
     );
   }

@@ -26,7 +26,7 @@ export interface IndexCatalogOptions {
   onWorkerFailure?: (error: unknown) => void;
   /** A worker started ahead (see `EarlyIndexWorker`), used instead of starting one. */
   early?: EarlyIndexWorker;
-  /** Told why the catalog thread died, before a new one is built. */
+  /** Told why the catalog thread died or was ended as stuck, before a new one is built. */
   onCrash?: (error: unknown) => void;
   /** Sources from this size on are searched in a thread of their own. @defaultValue 4 MB */
   searchThreadFromBytes?: number;
@@ -101,7 +101,7 @@ export async function indexCatalog(sources: CatalogSource[], options: IndexCatal
       const build = (indexer?: Worker): Promise<ReadyThread> => searchThread(indexed(indexer));
       // A thread rebuilt after a crash reads the same files again: should they have changed
       // meanwhile, the folder's watcher reloads the knowledge base anyway.
-      return new CatalogThread(await build(options.early?.take()), () => build(), options.onCrash);
+      return new CatalogThread(await build(options.early?.take()), () => build(), { onCrash: options.onCrash });
     } catch (error) {
       if (error instanceof KnowledgeInvalidError) throw error;
       options.onWorkerFailure?.(error);

@@ -5,8 +5,8 @@ import { buildSynonyms } from '../../../src/knowledge/search/synonyms.js';
 
 /**
  * A thread that speaks the catalog thread's protocol over no index: it answers a search with one
- * offer named after the question and the synonym list it was told, and dies on "die", so the
- * handle's recovery is tested over real threads and real message passing.
+ * offer named after the question and the synonym list it was told, dies on "die" and never
+ * answers "hang", so the handle's recovery is tested over real threads and real message passing.
  */
 const SCRIPTED = `
 const { parentPort } = require('node:worker_threads');
@@ -14,6 +14,7 @@ const lists = new Map();
 parentPort.on('message', (request) => {
   if (request.kind === 'synonyms') return void lists.set(request.version, request.synonyms);
   if (request.question === 'die') process.exit(3);
+  if (request.question === 'hang') for (;;);
   const list = lists.get(request.version);
   if (!list) return parentPort.postMessage({ id: request.id, error: 'synonyms version ' + request.version + ' was never sent' });
   const offer = { id: request.question + '|' + list.groups.flat(2).join(',') };
@@ -37,7 +38,7 @@ describe('the catalog thread handle', () => {
     const catalog = new CatalogThread(scripted(), async () => {
       rebuilds += 1;
       return scripted();
-    }, (error) => crashes.push(error));
+    }, { onCrash: (error) => crashes.push(error) });
 
     const before = catalog.rank(flex, 'first', 5);
     const poison = catalog.rank(flex, 'die', 5);
@@ -52,6 +53,24 @@ describe('the catalog thread handle', () => {
     // The last thread goes on answering, with a synonym list it has not been sent yet too.
     const rollUp = buildSynonyms([['роллап', 'roll-up']]);
     expect(await idOf(catalog.rank(rollUp, 'next', 5))).toBe(`next|${rollUp.groups.flat(2).join(',')}`);
+    catalog.close();
+  });
+
+  it('ends a thread stuck on a search, rebuilds it and asks again; a search that is stuck twice fails alone', async () => {
+    const crashes: unknown[] = [];
+    let rebuilds = 0;
+    const catalog = new CatalogThread(scripted(), async () => {
+      rebuilds += 1;
+      return scripted();
+    }, { onCrash: (error) => crashes.push(error), timeoutMs: 300 });
+
+    const stuck = catalog.rank(flex, 'hang', 5);
+    const behind = catalog.rank(flex, 'behind', 5);
+
+    await expect(stuck).rejects.toThrow(/died twice/);
+    expect(await idOf(behind)).toBe(`behind|${FLEX}`);
+    expect(rebuilds).toBe(2);
+    expect(crashes.map(String)).toEqual([expect.stringMatching(/unanswered for 300 ms/), expect.stringMatching(/unanswered for 300 ms/)]);
     catalog.close();
   });
 
