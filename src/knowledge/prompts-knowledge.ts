@@ -132,7 +132,7 @@ export async function createPromptsKnowledge(options: PromptsKnowledgeOptions): 
         catalogLoadedAt = now();
         catalogError = undefined;
       }
-      // The replaced catalog's thread ends once the searches already sent to it are answered.
+      // The replaced catalog's thread ends a few seconds later, once its searches are answered.
       if (current.catalog !== previous.catalog) previous.catalog.close();
       logger.info({ reason, offers: current.catalog.size, faq: current.faq.entries.length }, 'prompts reloaded');
       return undefined;

@@ -41,12 +41,20 @@ export const KEPT_SYNONYMS = 4;
 /** A search unanswered this long means the thread is stuck: it is ended and rebuilt as a dead one. */
 const SEARCH_TIMEOUT_MS = 10_000;
 
+/**
+ * How long a closed (replaced) catalog still answers: a reply composed with the snapshot it
+ * belonged to may ask a second search after the swap, and should not fail for it.
+ */
+const CLOSE_GRACE_MS = 5_000;
+
 /** What a handle is told, and how long it waits. */
 export interface CatalogThreadOptions {
   /** Told why a thread died or was ended, before it is rebuilt. */
   onCrash?: (error: unknown) => void;
   /** @defaultValue 10 s */
   timeoutMs?: number;
+  /** @defaultValue 5 s */
+  closeGraceMs?: number;
 }
 
 export class CatalogThread implements SearchableCatalog {
@@ -62,8 +70,10 @@ export class CatalogThread implements SearchableCatalog {
   private held: number[] = [];
   private closing = false;
   private watchdog?: NodeJS.Timeout;
+  private closeTimer?: NodeJS.Timeout;
   private readonly onCrash: (error: unknown) => void;
   private readonly timeoutMs: number;
+  private readonly closeGraceMs: number;
 
   /** @param rebuild builds a new thread from the same sources, when this one dies */
   constructor(ready: ReadyThread, private readonly rebuild: () => Promise<ReadyThread>, options: CatalogThreadOptions = {}) {
@@ -71,6 +81,7 @@ export class CatalogThread implements SearchableCatalog {
     this.size = ready.size;
     this.onCrash = options.onCrash ?? (() => undefined);
     this.timeoutMs = options.timeoutMs ?? SEARCH_TIMEOUT_MS;
+    this.closeGraceMs = options.closeGraceMs ?? CLOSE_GRACE_MS;
     this.attach(ready.worker);
   }
 
@@ -89,9 +100,16 @@ export class CatalogThread implements SearchableCatalog {
     });
   }
 
+  /** Ends the thread after the grace period, once the searches asked by then are answered. */
   close(): void {
-    this.closing = true;
-    if (this.pending.size === 0) this.stop();
+    if (this.closing || this.closeTimer) return;
+    const closeNow = (): void => {
+      this.closing = true;
+      if (this.pending.size === 0) this.stop();
+    };
+    if (this.closeGraceMs <= 0) closeNow();
+    // Unreferenced: a process that is shutting down need not wait for it.
+    else this.closeTimer = setTimeout(closeNow, this.closeGraceMs).unref();
   }
 
   private attach(worker: Worker): void {

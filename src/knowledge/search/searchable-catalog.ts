@@ -13,7 +13,10 @@ export interface SearchableCatalog {
   readonly size: number;
   /** The best offers for a question, best first, at most `limit` (see `rankOffers`). */
   rank(synonyms: Synonyms, question: string, limit: number): Promise<RankedOffer[]>;
-  /** Frees the catalog once the searches already asked are answered; later searches fail. */
+  /**
+   * Frees the catalog: once the searches asked by then are answered, after a short grace for a
+   * reply composed before it was replaced; later searches fail.
+   */
   close(): void;
 }
 

@@ -92,15 +92,30 @@ describe('the catalog thread handle', () => {
     catalog.close();
   });
 
-  it('ends its thread when closed idle, and answers nothing after', async () => {
+  it('answers for the grace after it is closed, then ends its thread and answers nothing', async () => {
     const ready = scripted();
-    const exited = new Promise((resolve) => ready.worker.once('exit', resolve));
-    const catalog = new CatalogThread(ready, async () => scripted());
+    let exitedAt = 0;
+    const exited = new Promise((resolve) => ready.worker.once('exit', resolve)).then(() => (exitedAt = performance.now()));
+    const catalog = new CatalogThread(ready, async () => scripted(), { closeGraceMs: 300 });
 
     expect(await idOf(catalog.rank(flex, 'one', 1))).toBe(`one|${FLEX}`);
+    const closedAt = performance.now();
     catalog.close();
+    expect(await idOf(catalog.rank(flex, 'in grace', 1))).toBe(`in grace|${FLEX}`);
 
     await exited;
+    expect(exitedAt - closedAt).toBeGreaterThanOrEqual(290);
     await expect(catalog.rank(flex, 'two', 1)).rejects.toThrow(/replaced or closed/);
+  });
+
+  it('with no grace, ends an idle thread at once', async () => {
+    const ready = scripted();
+    const exited = new Promise((resolve) => ready.worker.once('exit', resolve));
+    const catalog = new CatalogThread(ready, async () => scripted(), { closeGraceMs: 0 });
+
+    catalog.close();
+
+    await expect(catalog.rank(flex, 'two', 1)).rejects.toThrow(/replaced or closed/);
+    await exited;
   });
 });

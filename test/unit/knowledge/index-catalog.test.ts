@@ -64,14 +64,14 @@ describe('catalog indexing', () => {
     }
   });
 
-  it('answers the searches asked before it was closed, and refuses later ones', async () => {
+  it('answers the searches asked before it was closed, and for a grace after it, as a reply composed before a reload may ask', async () => {
     const catalog = await indexCatalog([source], { worker: true, searchThreadFromBytes: 0 });
     const asked = ['пвх 3 мм', 'синяя пленка oracal', 'баннер'].map((q) => catalog.rank(synonyms, q, 3));
 
     catalog.close();
 
     for (const answer of await Promise.all(asked)) expect(answer.length).toBeGreaterThan(0);
-    await expect(catalog.rank(synonyms, 'пвх 3 мм', 3)).rejects.toThrow(/replaced or closed/);
+    expect((await catalog.rank(synonyms, 'пвх 3 мм', 3)).length).toBeGreaterThan(0);
   });
 
   it('reports an invalid catalog found in the worker with its file, line and offer', async () => {
