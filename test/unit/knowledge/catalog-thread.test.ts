@@ -31,14 +31,20 @@ const flex = buildSynonyms([['термопленка', 'флекс']]);
 const FLEX = flex.groups.flat(2).join(',');
 const idOf = async (answer: Promise<Array<{ offer: { id: string } }>>): Promise<string> => (await answer)[0]!.offer.id;
 
+/** A handle over scripted threads that counts its rebuilds and keeps what it was told of crashes. */
+function watched(timeoutMs?: number): { catalog: CatalogThread; crashes: unknown[]; rebuilds: () => number } {
+  const crashes: unknown[] = [];
+  let rebuilds = 0;
+  const catalog = new CatalogThread(scripted(), async () => {
+    rebuilds += 1;
+    return scripted();
+  }, { onCrash: (error) => crashes.push(error), timeoutMs });
+  return { catalog, crashes, rebuilds: () => rebuilds };
+}
+
 describe('the catalog thread handle', () => {
   it('rebuilds a thread that died and asks it the searches in flight, with their synonyms; a search that killed two threads fails', async () => {
-    const crashes: unknown[] = [];
-    let rebuilds = 0;
-    const catalog = new CatalogThread(scripted(), async () => {
-      rebuilds += 1;
-      return scripted();
-    }, { onCrash: (error) => crashes.push(error) });
+    const { catalog, crashes, rebuilds } = watched();
 
     const before = catalog.rank(flex, 'first', 5);
     const poison = catalog.rank(flex, 'die', 5);
@@ -47,7 +53,7 @@ describe('the catalog thread handle', () => {
     expect(await idOf(before)).toBe(`first|${FLEX}`);
     await expect(poison).rejects.toThrow(/died twice/);
     expect(await idOf(after)).toBe(`after|${FLEX}`);
-    expect(rebuilds).toBe(2);
+    expect(rebuilds()).toBe(2);
     expect(crashes).toHaveLength(2);
     expect(String(crashes[0])).toMatch(/exited with code 3/);
     // The last thread goes on answering, with a synonym list it has not been sent yet too.
@@ -57,19 +63,14 @@ describe('the catalog thread handle', () => {
   });
 
   it('ends a thread stuck on a search, rebuilds it and asks again; a search that is stuck twice fails alone', async () => {
-    const crashes: unknown[] = [];
-    let rebuilds = 0;
-    const catalog = new CatalogThread(scripted(), async () => {
-      rebuilds += 1;
-      return scripted();
-    }, { onCrash: (error) => crashes.push(error), timeoutMs: 300 });
+    const { catalog, crashes, rebuilds } = watched(300);
 
     const stuck = catalog.rank(flex, 'hang', 5);
     const behind = catalog.rank(flex, 'behind', 5);
 
     await expect(stuck).rejects.toThrow(/died twice/);
     expect(await idOf(behind)).toBe(`behind|${FLEX}`);
-    expect(rebuilds).toBe(2);
+    expect(rebuilds()).toBe(2);
     expect(crashes.map(String)).toEqual([expect.stringMatching(/unanswered for 300 ms/), expect.stringMatching(/unanswered for 300 ms/)]);
     catalog.close();
   });
