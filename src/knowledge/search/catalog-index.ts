@@ -23,8 +23,6 @@ export interface CatalogIndex {
   vocabulary: Vocabulary;
   /** The colour words offers were read with; questions are read with the same. */
   palette: Palette;
-  /** The content the index was made from, to hand to another thread. */
-  data: CatalogIndexData;
 }
 
 /** Everything of an index as typed arrays and strings: what an indexing worker posts back. */
@@ -104,7 +102,7 @@ export function transferList(data: CatalogIndexData): ArrayBuffer[] {
 export function openCatalogIndex(data: CatalogIndexData): CatalogIndex {
   const text = new TermIndex(data.text);
   const vocabulary = Vocabulary.over(data.keys, text.documents, (term) => text.documentFrequency(term), (prefix) => text.hasPrefix(prefix));
-  return { shop: data.shop, offers: new OfferStore(data.offers), text, vocabulary, palette: new Palette(data.palette), data };
+  return { shop: data.shop, offers: new OfferStore(data.offers), text, vocabulary, palette: new Palette(data.palette) };
 }
 
 /** Builds the index on this thread, in slices that let the server keep answering. */
