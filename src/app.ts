@@ -311,6 +311,7 @@ async function build(config: Config, logger: RootLogger, role: Role, stack: Arra
         logger: logger.child({ component: 'http' }),
         metrics,
         routers,
+        fastRoutes: channels.flatMap((channel) => channel.fastRoutes ?? []),
         readiness: {
           database: async () => (await database.pool.query('select 1')).rowCount === 1,
           queue: () => replies.ping(),

@@ -4,6 +4,7 @@
  */
 import type { Router } from 'express';
 import type { ChannelOutbox } from './core/ports.js';
+import type { FastRoute } from './http/fast-lane.js';
 import type { JobBackend } from './queue/job-backend.js';
 
 export interface Channel {
@@ -13,6 +14,8 @@ export interface Channel {
   outbox?: ChannelOutbox;
   /** Routes for the HTTP app of the api and all roles (chat API, webhooks). */
   routers: Router[];
+  /** Routes the HTTP server answers before Express (src/http/fast-lane.ts); each also has a router's route. */
+  fastRoutes?: FastRoute[];
   /** Queues the channel owns, for metrics and shutdown (closed by the composition root). */
   queues: Array<{ name: string; backend: JobBackend<never> }>;
   /**

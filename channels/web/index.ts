@@ -33,13 +33,15 @@ export function createWebChannel(deps: WebChannelDeps, options: WebRoutesOptions
     if (!received.duplicate) deps.events.publish(message.address.chatId, 'message').catch(() => undefined);
     return received;
   };
+  const chat = createWebRoutes({ ...deps, receive }, options);
   return {
     name: 'web',
     routers: [
-      createWebRoutes({ ...deps, receive }, options),
+      chat.router,
       createLiveRoutes({ read: deps.read, hub, limits: deps.limits, text: deps.text }, { maxMessageChars: options.maxMessageChars }),
       createWidgetRoutes(),
     ],
+    fastRoutes: chat.fastRoutes,
     outbox: createWebOutbox(deps.signal, deps.events),
     queues: [],
     async start() {},

@@ -2,7 +2,10 @@
  * The chat API of the original Django service, wire format unchanged: POST a message, GET the
  * replies not yet fetched. Aliases with and without `/api/v1` and the trailing slash.
  */
-import express, { type Request, type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Request, type Response, type Router } from 'express';
+import type { FastRoute } from '../../src/http/fast-lane.js';
+import { sendJson } from '../../src/http/respond.js';
 import type { Logger } from '../../src/core/ports.js';
 import type { StoredMessage } from '../../src/core/types.js';
 import type { ReceiveOptions, ReceivedMessage } from '../../src/core/receive-message.js';
@@ -103,34 +106,44 @@ function settled<T>(limit: PromiseSettledResult<void>, result: PromiseSettledRes
   return result.value;
 }
 
-export function createWebRoutes(deps: WebRoutesDeps, options: WebRoutesOptions): Router {
-  const router = express.Router();
+/** A chat route's work on a bare node:http request, for Express's router and the fast lane alike. */
+type ChatHandler = (req: IncomingMessage & { body?: unknown }, res: ServerResponse, address: string) => Promise<void>;
+
+/** The chat API's router (every alias), and the fast lane's routes for the paths the widget calls. */
+export interface WebRoutes {
+  router: Router;
+  fastRoutes: FastRoute[];
+}
+
+export function createWebRoutes(deps: WebRoutesDeps, options: WebRoutesOptions): WebRoutes {
   // Any content type is read as JSON: the widget's requests, and curl's without a header.
   const json = express.json({ limit: options.maxBodyBytes, type: () => true, strict: false });
-  const limitAddress = async (req: Request) => deps.limits.request(req.ip ?? 'unknown');
+  // body-parser is connect-style: it reads any node:http request, not only Express's.
+  const readBody = (req: IncomingMessage, res: ServerResponse) =>
+    new Promise<void>((resolve, reject) => json(req as Request, res as Response, (error?: unknown) => (error ? reject(error) : resolve())));
   const readMessage = createMessageReader(options.maxMessageChars);
 
-  router.post(SEND_PATHS, async (req, res) => {
+  const send: ChatHandler = async (req, res, address) => {
     // The address limit's round trip overlaps reading the body; over the limit still answers 429 first.
     const [limit, body] = await Promise.allSettled([
-      limitAddress(req),
+      deps.limits.request(address),
       (async () => {
         const token = parseChatToken(req.headers['chat-token']);
-        await new Promise<void>((resolve, reject) => json(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+        await readBody(req, res);
         return token;
       })(),
     ]);
     const token = settled(limit, body);
     const { inbound, askForPerson } = readMessage(token, req.body, new Date());
-    await deps.limits.message(token, req.ip ?? 'unknown');
+    await deps.limits.message(token, address);
     const { message } = await deps.receive(inbound, askForPerson ? { askForPerson } : {});
-    res.status(201).json({ message: deps.text('accepted'), id: Number(message.id) });
-  });
+    sendJson(res, 201, { message: deps.text('accepted'), id: Number(message.id) });
+  };
 
-  router.get(POLL_PATHS, async (req, res) => {
+  const poll: ChatHandler = async (req, res, address) => {
     // Both round trips at once (one Redis write with auto-pipelining); over the limit answers 429 first.
     const [limit, read] = await Promise.allSettled([
-      limitAddress(req),
+      deps.limits.request(address),
       (async () => {
         const token = parseChatToken(req.headers['chat-token']);
         return { token, ...(await deps.signal.read(token)) };
@@ -138,14 +151,25 @@ export function createWebRoutes(deps: WebRoutesDeps, options: WebRoutesOptions):
     ]);
     const { token, version, knownEmpty } = settled(limit, read);
     if (knownEmpty) {
-      res.json({ messages: [] });
+      sendJson(res, 200, { messages: [] });
       return;
     }
     const replies = await deps.claimReplies(token);
     if (replies.length === 0) await deps.signal.markEmpty(token, version);
-    res.json({
+    sendJson(res, 200, {
       messages: replies.map((m) => ({ message: m.text, date_create: m.createdAt.toISOString(), user: m.author })),
     });
-  });
-  return router;
+  };
+
+  const router = express.Router();
+  router.post(SEND_PATHS, (req, res) => send(req, res, req.ip ?? 'unknown'));
+  router.get(POLL_PATHS, (req, res) => poll(req, res, req.ip ?? 'unknown'));
+  const underApi = (paths: string[]) => paths.filter((path) => path.startsWith('/api/'));
+  return {
+    router,
+    fastRoutes: [
+      { method: 'POST', paths: underApi(SEND_PATHS), label: SEND_PATHS[0] as string, handle: send },
+      { method: 'GET', paths: underApi(POLL_PATHS), label: POLL_PATHS[0] as string, handle: poll },
+    ],
+  };
 }

@@ -3,13 +3,14 @@
  * hands in (chat API, catalog search, webhooks), then 404 and the error handler, last.
  */
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import cors from 'cors';
-import express, { type Express, type Router } from 'express';
+import express, { type Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { Logger } from '../core/ports.js';
-import { createErrorHandler, notFound } from './errors.js';
+import { createErrorHandler, createErrorResponder, notFound } from './errors.js';
+import { withFastLane, type FastRoute } from './fast-lane.js';
 import type { AppMetrics } from './metrics.js';
 import { requireBearer, securityHeaders } from './security.js';
 
@@ -17,6 +18,8 @@ export interface HttpAppDeps {
   logger: Logger;
   metrics: AppMetrics;
   routers: Router[];
+  /** Routes answered before Express, each also served by a router (fast-lane.ts). */
+  fastRoutes?: FastRoute[];
   /** Each check answers whether its dependency is reachable (database, queue). */
   readiness: Record<string, () => Promise<boolean>>;
   openApi: object;
@@ -58,15 +61,17 @@ function parseTrustProxy(value: string): boolean | number | string {
  *     summary: Prometheus metrics
  *     responses: { 200: { description: Prometheus text format } }
  */
-export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): Express {
+export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(options.trustProxy));
   app.set('etag', false);
   const origins = options.corsOrigins.trim() === '*' ? '*' : options.corsOrigins.split(',').map((o) => o.trim());
-  app.use(securityHeaders());
   // Retry-After exposed: the widget on another origin shows how long to wait after a 429.
-  app.use(cors({ origin: origins, allowedHeaders: ['chat-token', 'content-type'], exposedHeaders: ['Retry-After'], maxAge: 600 }));
+  const corsHeaders = cors({ origin: origins, allowedHeaders: ['chat-token', 'content-type'], exposedHeaders: ['Retry-After'], maxAge: 600 });
+  const respondError = createErrorResponder({ logger: deps.logger, text: deps.text, isUnavailable: deps.isUnavailable });
+  app.use(securityHeaders());
+  app.use(corsHeaders);
   app.use(deps.metrics.httpMiddleware);
 
   app.get('/healthz', (_req, res) => {
@@ -90,8 +95,14 @@ export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): Expre
 
   for (const router of deps.routers) app.use(router);
   app.use(notFound);
-  app.use(createErrorHandler({ logger: deps.logger, text: deps.text, isUnavailable: deps.isUnavailable }));
-  return app;
+  app.use(createErrorHandler(respondError));
+  return withFastLane(app, {
+    routes: deps.fastRoutes ?? [],
+    cors: corsHeaders,
+    trust: app.get('trust proxy fn') as (address: string, hop: number) => boolean,
+    metrics: deps.metrics,
+    respondError,
+  });
 }
 
 /** A check's answer, or false once `ms` have passed (a frozen database must not hang /readyz). */
@@ -117,7 +128,7 @@ export interface RunningServer {
  * still in flight when close began leaves its socket open until then, not for keepAliveTimeout)
  * and waits for requests in flight, at most `drainMs` (then it cuts them).
  */
-export async function listen(app: Express, port: number, host: string): Promise<RunningServer> {
+export async function listen(app: RequestListener, port: number, host: string): Promise<RunningServer> {
   const server = createServer(app);
   server.listen(port, host);
   // `once` rejects on 'error': a taken port becomes a start-up failure, not an uncaught exception.

@@ -5,6 +5,7 @@
  * the widget script and the chat API are made to be used from other sites' pages.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
@@ -40,9 +41,14 @@ export function securityHeaders(): RequestHandler {
   const embeddable = helmet({ ...base, contentSecurityPolicy: { directives: { ...directives, frameAncestors: ['*'] } }, frameguard: false });
   return (req, res, next) => {
     if (!req.path.startsWith('/api/')) return (req.path.startsWith('/widget') ? embeddable : strict)(req, res, next);
-    for (const [name, value] of API_HEADERS) res.setHeader(name, value);
+    setApiHeaders(res);
     next();
   };
+}
+
+/** The JSON API's four headers, for a response under `/api/` (the fast lane sets them itself). */
+export function setApiHeaders(res: ServerResponse): void {
+  for (const [name, value] of API_HEADERS) res.setHeader(name, value);
 }
 
 /** METRICS_TOKEN: `/metrics` answers 401 without `Authorization: Bearer <token>`; unset: open. */
