@@ -460,8 +460,9 @@ async function httpSection(context: PhaseContext): Promise<HttpSection> {
 
 type Skipped = { skipped: string };
 
-async function floorSection(): Promise<Record<string, unknown>> {
+async function floorSection(wrk: string | undefined): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
+  out.http = wrk ? await httpFloor(wrk) : { skipped: 'wrk is not installed' };
   const pgbench = findExecutable('pgbench');
   const psql = findExecutable('psql');
   if (!pgbench || !psql) {
@@ -492,6 +493,42 @@ async function floorSection(): Promise<Record<string, unknown>> {
   if (!settings.setups.some((setup) => setup !== 'embedded')) out.redis = { skipped: 'no setup of this run uses Redis' };
   else if (!redisBenchmark) out.redis = { skipped: 'redis-benchmark not found (apt-get install redis-tools)' };
   else out.redis = await redisFloor(redisBenchmark);
+  return out;
+}
+
+/**
+ * The empty poll's response from bare node:http and from a bare Express app (bench/http-floor.ts,
+ * one process per core as start:api runs), with the poll's wrk script and connections.
+ */
+async function httpFloor(wrk: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const kind of ['node', 'express'] as const) {
+    checkInterrupted();
+    const port = await freePort();
+    let ready: () => void = () => {};
+    const listening = new Promise<void>((resolve) => (ready = resolve));
+    const [command, args] = tsx(join(root, 'bench', 'http-floor.ts'), kind, String(port));
+    const server = spawnChild(`http floor ${kind}`, command, args, { onLine: (line) => line === 'HTTP_FLOOR_READY' && ready() });
+    try {
+      await Promise.race([listening, server.exited.then(() => Promise.reject(new Error(`http-floor.ts ${kind} exited: ${server.tail()}`)))]);
+      const run: WrkRun = {
+        wrk,
+        script: join(root, 'bench', 'wrk', 'get_poll_empty.lua'),
+        url: `http://127.0.0.1:${port}/api/v1/message`,
+        threads: settings.threads,
+        connections: settings.connections,
+        durationS: settings.floorS,
+        latency: true,
+        statusCodes: false,
+      };
+      log(`floor: HTTP ${kind} ${settings.floorS} s`);
+      await runWrk({ ...run, durationS: Math.min(3, settings.floorS), latency: false });
+      const result = await runWrk(run);
+      out[kind === 'node' ? 'node_http' : 'express'] = { rps: round(result.rps, 0), latency_ms: result.latency_ms, command: `tsx bench/http-floor.ts ${kind} PORT; ${wrkCommandLine(run)}` };
+    } finally {
+      await stopChild(server, 10_000);
+    }
+  }
   return out;
 }
 
@@ -695,6 +732,7 @@ function targetLines(results: SetupResult[], floor: Record<string, unknown> | nu
   const postgres = (floor?.postgres ?? {}) as { pg_insert_message?: { tps?: number }; pg_poll_empty?: { tps?: number } };
   const insertFloor = postgres.pg_insert_message?.tps;
   const pollFloor = postgres.pg_poll_empty?.tps;
+  const httpFloor = (floor?.http ?? {}) as { node_http?: { rps?: number }; express?: { rps?: number } };
   const ratio = (value: number | undefined, base: number | undefined) => (value !== undefined && base ? `${(value / base).toFixed(2)}×` : '—');
   const api = results.find((r) => r.setup === 'api');
   const rows: string[][] = [];
@@ -729,6 +767,7 @@ function targetLines(results: SetupResult[], floor: Record<string, unknown> | nu
   return [
     `Targets (issue 12) — rps / p99 ms; "÷ floor": rps over the same run's pgbench floor (INSERT for POSTs, empty UPDATE … RETURNING for polls: ${insertFloor ?? '—'} / ${pollFloor ?? '—'} tps); "÷ api": npm start over the API role alone (target ≥ 0.70×)`,
     table(['', 'rps', 'target', 'p99 ms', 'target', '÷ floor', '÷ api'], rows),
+    `  HTTP floor (bench/http-floor.ts, an empty poll's answer with nothing behind it): bare node:http ${fmt(httpFloor.node_http?.rps, 0)} rps, bare Express ${fmt(httpFloor.express?.rps, 0)} rps; the API role's empty poll is ${ratio(api && !('skipped' in api.http) ? api.http.get_poll_empty?.rps : undefined, httpFloor.node_http?.rps)} of node:http's`,
     `  idle memory of npm start (embedded, target < 300 MiB Node + PostgreSQL): ${results.find((r) => r.setup === 'embedded')?.memory.idle.total_mb.both ?? '—'} MiB (PSS sum)`,
   ];
 }
@@ -937,7 +976,7 @@ async function main(): Promise<number> {
   let floor: Record<string, unknown> | null = null;
   if (settings.floor) {
     checkInterrupted();
-    floor = await floorSection().catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+    floor = await floorSection(wrk).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
   }
   checkInterrupted();
   const skipped = (part: string) => Promise.resolve({ skipped: `BENCH_SKIP=${part}` });
