@@ -61,7 +61,8 @@ export function withFastLane(app: RequestListener, deps: FastLaneDeps): RequestL
     deps.cors(req, res, (error) => {
       if (error) return deps.respondError(error, req, res);
       deps.metrics.timeHttp(req, res, route.label);
-      const address = proxyAddr(req, deps.trust);
+      // Undefined once the socket is gone, whatever the types say: Express's routes use 'unknown' then too.
+      const address = (proxyAddr(req, deps.trust) as string | undefined) ?? 'unknown';
       route.handle(req, res, address).catch((failure: unknown) => deps.respondError(failure, req, res));
     });
   };
